@@ -1,0 +1,89 @@
+"""Who may do what. Views and templates ask here; nowhere else decides.
+
+`can_<verb>(user, obj) -> bool` answers a question; `<entity>_for_<role>(user, pk)`
+returns a row or raises Http404 for missing and forbidden alike, so internal
+rows never reveal that they exist.
+
+Every view declares its policy with `@policy.public` or `@policy.requires(...)`;
+a test walks the URLconf and fails on any view without one.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from .models import RoleKind
+
+STAFF_KINDS = {RoleKind.MANAGER, RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
+MODERATOR_KINDS = {RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
+
+
+def roles(user, district):
+    """The role kinds a user holds in a district (city-wide roles included), cached per request user."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = getattr(user, "_role_cache", None)
+    if cache is None:
+        cache = {}
+        for district_id, kind in user.roles.values_list("district_id", "kind"):
+            cache.setdefault(district_id, set()).add(kind)
+        user._role_cache = cache
+    return frozenset(cache.get(district.pk, set()) | cache.get(None, set()))
+
+
+def is_staff_of(user, district):
+    """Managers, moderators and city admins see everything internal of a district."""
+    return bool(user.is_authenticated and (user.is_superuser or roles(user, district) & STAFF_KINDS))
+
+
+def can_view_concern(user, concern):
+    return concern.is_public or is_staff_of(user, concern.district)
+
+
+def can_moderate(user, district):
+    return bool(user.is_authenticated and (user.is_superuser or roles(user, district) & MODERATOR_KINDS))
+
+
+def can_see_reporter(user, concern):
+    """Reporter's name and e-mail are for the district's staff only."""
+    return is_staff_of(user, concern.district)
+
+
+# Declaring a view's policy ----------------------------------------------------
+
+
+def public(view):
+    """Mark a view as open to everyone (it still filters what it shows)."""
+    view.kiezwerk_policy = "public"
+    return view
+
+
+def requires(predicate):
+    """Mark a view as guarded by a predicate(user, **kwargs) -> bool; 403 otherwise."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user, **kwargs):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.kiezwerk_policy = predicate.__name__
+        return wrapped
+
+    return decorator
+
+
+# Rows for a viewer --------------------------------------------------------------
+
+
+def concern_for_viewer(user, pk):
+    """The concern if the user may see it; Http404 for missing and forbidden alike."""
+    from django.http import Http404
+
+    from kiezwerk.concerns.models import Concern
+
+    concern = Concern.objects.select_related("district", "category", "category__parent").filter(pk=pk).first()
+    if concern is None or not can_view_concern(user, concern):
+        raise Http404
+    return concern

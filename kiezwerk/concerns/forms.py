@@ -1,0 +1,253 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kiezwerk.core import selectors as core_selectors
+
+from . import selectors, services
+from .models import ConcernStatus, Photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        return None  # each file is checked and re-encoded by ReportForm.collect_photos
+
+
+class ReportForm(forms.Form):
+    """A resident's report. The place comes from the map (`location`) or from street and number."""
+
+    location = forms.CharField(required=False, widget=forms.HiddenInput)
+    street = forms.CharField(
+        label=_("Street"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "street-register"}),
+    )
+    house_number = forms.CharField(
+        label=_("House number"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    title = forms.CharField(
+        label=_("Subject"),
+        max_length=120,
+        help_text=_("In a few words, e.g. “Bulky waste on the pavement”."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What is the matter, since when, where exactly?"),
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
+        help_text=_("Up to 3 photos (JPEG, PNG, WebP or HEIC). Location data in the photos is removed."),
+    )
+    upload_keys = forms.CharField(required=False, widget=forms.HiddenInput)
+    reporter_name = forms.CharField(
+        label=_("Your name"), required=False, max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    reporter_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Optional. We send you the tracking link and nobody else sees the address."),
+    )
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        self.categories = {}
+        choices = [("", _("Please choose"))]
+        for top, children in selectors.category_list(district=district):
+            self.categories[str(top.pk)] = top
+            for child in children:
+                self.categories[str(child.pk)] = child
+            if children:
+                choices.append((top.label, [(str(c.pk), c.label) for c in children]))
+            else:
+                choices.append((str(top.pk), top.label))
+        self.fields["category"].choices = choices
+        self.photos_kept = []
+
+    def collect_photos(self):
+        """Re-encode newly uploaded photos and keep those from earlier attempts.
+
+        Runs before validation so that photos survive errors in other fields.
+        """
+        keys = self.data.get("upload_keys", "").split()
+        removed = set(self.data.getlist("remove_photo"))
+        self.photos_kept = list(Photo.objects.filter(upload_key__in=keys, concern=None).exclude(upload_key__in=removed))
+        for upload in self.files.getlist("photos"):
+            if not upload.name:
+                continue
+            if len(self.photos_kept) >= settings.MAX_PHOTOS:
+                self.add_error(
+                    "photos",
+                    ValidationError(
+                        _("At most %(max)s photos; “%(name)s” was left out."),
+                        code="too_many_photos",
+                        params={"max": settings.MAX_PHOTOS, "name": upload.name},
+                    ),
+                )
+                continue
+            try:
+                self.photos_kept.append(services.photo_upload(file=upload))
+            except ValidationError as error:
+                self.add_error(
+                    "photos",
+                    ValidationError(
+                        _("“%(name)s”: %(error)s"),
+                        code=error.code,
+                        params={"name": upload.name, "error": " ".join(error.messages)},
+                    ),
+                )
+        return self.photos_kept
+
+    def clean_category(self):
+        category = self.categories.get(self.cleaned_data["category"])
+        if category is None:
+            raise ValidationError(_("Please choose a category."), code="category")
+        return category
+
+    def clean_location(self):
+        value = self.cleaned_data["location"].strip()
+        if not value:
+            return None
+        try:
+            lat, lon = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValidationError(_("The place on the map could not be read."), code="invalid") from None
+        return lat, lon
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.get("location"):
+            return cleaned
+        street_name = cleaned.get("street", "").strip()
+        if street_name:
+            street = core_selectors.street_find(district=self.district, name=street_name)
+            number = cleaned.get("house_number", "").strip()
+            if street is None:
+                self.add_error(
+                    "street",
+                    ValidationError(
+                        _("There is no street “%(name)s” in %(district)s. Please pick one from the list."),
+                        code="unknown_street",
+                        params={"name": street_name, "district": self.district.name},
+                    ),
+                )
+                return cleaned
+            cleaned["address"] = f"{street.name} {number}".strip()
+            if not cleaned.get("location"):
+                if not number[:1].isdigit():
+                    self.add_error(
+                        "house_number", ValidationError(_("Please enter a house number."), code="house_number")
+                    )
+                    return cleaned
+                digits = int("".join(ch for ch in number if ch.isdigit())[:5])
+                if not street.first_number <= digits <= street.last_number:
+                    self.add_error(
+                        "house_number",
+                        ValidationError(
+                            _("%(street)s has the numbers %(first)s to %(last)s."),
+                            code="house_number",
+                            params={"street": street.name, "first": street.first_number, "last": street.last_number},
+                        ),
+                    )
+                    return cleaned
+                cleaned["location"] = core_selectors.street_locate(street=street, number=digits)
+        if not cleaned.get("location"):
+            self.add_error(
+                "location",
+                ValidationError(
+                    _("Please mark the place on the map, use your location, or enter street and house number."),
+                    code="required",
+                ),
+            )
+        return cleaned
+
+    def report_kwargs(self):
+        data = self.cleaned_data
+        lat, lon = data["location"]
+        return {
+            "district": self.district,
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "lat": lat,
+            "lon": lon,
+            "address": data.get("address", ""),
+            "photos": self.photos_kept,
+            "reporter_name": data["reporter_name"],
+            "reporter_email": data["reporter_email"],
+        }
+
+
+class ConcernFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ConcernStatus.choices])
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("7", _("Last 7 days")),
+            ("30", _("Last 30 days")),
+            ("90", _("Last 3 months")),
+            ("365", _("Last 12 months")),
+        ],
+    )
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {}
+        choices = [("", _("All"))]
+        for top, children in selectors.category_list(district=district):
+            self.categories[str(top.pk)] = top
+            choices.append((str(top.pk), top.label))
+            for child in children:
+                self.categories[str(child.pk)] = child
+                choices.append((str(child.pk), f"– {child.label}"))
+        self.fields["category"].choices = choices
+
+    def filters(self):
+        """Valid filters as keyword arguments for the list selector (invalid ones are ignored)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"] or None,
+            "category": self.categories.get(data["category"]),
+            "period": data["period"] or None,
+        }
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ReviewForm(forms.Form):
+    publish = forms.TypedChoiceField(
+        coerce=lambda v: v == "1", choices=[("1", _("Publish")), ("0", _("Keep internal"))]
+    )
+
+
+def nearby_params(data, district):
+    """(lat, lon, category) from a query string, or None when incomplete."""
+    try:
+        lat, lon = (float(part) for part in data.get("location", "").split(","))
+        category_id = int(data.get("category", ""))
+    except ValueError:
+        return None
+    category = district.categories.filter(pk=category_id, is_active=True).first()
+    return (lat, lon, category) if category else None

@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from kiezwerk.core.models import TimeStampedModel
+
+
+class ConcernStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("concern status", "New")
+    TRIAGED = "triaged", pgettext_lazy("concern status", "Triaged")
+    REFERRED = "referred", pgettext_lazy("concern status", "Referred")
+    IN_PROGRESS = "in_progress", pgettext_lazy("concern status", "In progress")
+    RESOLVED = "resolved", pgettext_lazy("concern status", "Resolved")
+    DECLINED = "declined", pgettext_lazy("concern status", "Declined")
+    DUPLICATE = "duplicate", pgettext_lazy("concern status", "Duplicate")
+
+
+OPEN_STATUSES = [ConcernStatus.NEW, ConcernStatus.TRIAGED, ConcernStatus.REFERRED, ConcernStatus.IN_PROGRESS]
+CLOSED_STATUSES = [ConcernStatus.RESOLVED, ConcernStatus.DECLINED, ConcernStatus.DUPLICATE]
+
+
+class Moderation(models.TextChoices):
+    NOT_REQUIRED = "not_required", _("Not required")
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not published")
+
+
+PUBLIC_MODERATION = [Moderation.NOT_REQUIRED, Moderation.APPROVED]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Website")
+    STREET = "street", _("On the street")
+    PHONE = "phone", _("Phone")
+    OFFICE = "office", _("In the office")
+    EMAIL = "email", _("E-mail")
+    API = "api", _("API")
+
+
+class Category(models.Model):
+    """A kind of concern in a district's category tree (two levels)."""
+
+    district = models.ForeignKey("core.District", models.CASCADE, related_name="categories")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    slug = models.SlugField(_("slug"), max_length=60)
+    name = models.CharField(_("name (German)"), max_length=100)
+    translations = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"), default=False, help_text=_("Concerns stay internal until a moderator has reviewed them.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["district", "slug"], name="category_slug_per_district")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the active language, German when there is none."""
+        return self.translations.get(get_language() or "de") or self.name
+
+
+class ConcernQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(moderation__in=PUBLIC_MODERATION)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Concern(TimeStampedModel):
+    """An Anliegen: something a resident wants looked after, at a place."""
+
+    district = models.ForeignKey("core.District", models.PROTECT, related_name="concerns", verbose_name=_("district"))
+    category = models.ForeignKey(Category, models.PROTECT, related_name="concerns", verbose_name=_("category"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ConcernStatus, default=ConcernStatus.NEW)
+    moderation = models.CharField(_("review"), max_length=20, choices=Moderation, default=Moderation.NOT_REQUIRED)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, default=Channel.WEB)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
+    reporter_name = models.CharField(_("name"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("e-mail address"), blank=True)
+    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["district", "moderation", "-created_at"], name="concern_district_public"),
+            models.Index(fields=["district", "status", "-created_at"], name="concern_district_status"),
+            models.Index(fields=["category", "lat"], name="concern_category_lat"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ConcernStatus.values), name="concern_status_valid"),
+            models.CheckConstraint(condition=Q(moderation__in=Moderation.values), name="concern_moderation_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="concern_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180), name="concern_point_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("concerns:concern-detail", args=[self.pk])
+
+    @property
+    def is_public(self):
+        return self.moderation in PUBLIC_MODERATION
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+
+def photo_path(photo, filename):
+    return f"concerns/{photo.upload_key[:2]}/{filename}"
+
+
+class Photo(models.Model):
+    """A re-encoded photo without metadata. Unattached (concern empty) while a form is being completed."""
+
+    concern = models.ForeignKey(Concern, models.CASCADE, null=True, blank=True, related_name="photos")
+    upload_key = models.CharField(max_length=43, unique=True, editable=False)
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class UpdateKind(models.TextChoices):
+    CREATED = "created", _("Reported")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    STATUS = "status", _("Status change")
+    REVIEW = "review", _("Review")
+
+
+class Update(models.Model):
+    """One entry on a concern's timeline."""
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind)
+    is_public = models.BooleanField(_("public"), default=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.TextField(_("text"), blank=True, max_length=5000)
+    old_status = models.CharField(max_length=20, choices=ConcernStatus, blank=True)
+    new_status = models.CharField(max_length=20, choices=ConcernStatus, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["concern", "is_public", "created_at"], name="update_timeline")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="note") | Q(is_public=False), name="update_note_internal")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.concern_id})"
+
+
+class Support(models.Model):
+    """A neighbour saying "this concerns me too". One per person (fingerprint) and concern."""
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="supports")
+    fingerprint = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["concern", "fingerprint"], name="support_once")]
+
+    def __str__(self):
+        return f"+1 → {self.concern_id}"
+
+
+class Subscription(models.Model):
+    """An e-mail address that follows a concern, after confirming it."""
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(max_length=10, default="de")
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [models.UniqueConstraint(fields=["concern", "email"], name="subscription_once")]
+
+    def __str__(self):
+        return f"{self.email} → {self.concern_id}"

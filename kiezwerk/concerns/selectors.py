@@ -1,0 +1,181 @@
+"""Reads for concerns: public lists, the map's data, nearby open concerns."""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from kiezwerk.core import geo
+
+from .models import Category, Concern, Photo, Update
+
+CSV_FIELDS = [
+    "id",
+    "url",
+    "title",
+    "category",
+    "category_id",
+    "category_group",
+    "category_group_id",
+    "status",
+    "status_label",
+    "supporters",
+    "created",
+    "updated",
+    "lat",
+    "lon",
+]
+
+
+def category_list(*, district):
+    """Active categories of a district with their parent, ordered as a tree (parents first)."""
+    categories = list(
+        Category.objects.filter(district=district, is_active=True).select_related("parent").order_by("position", "name")
+    )
+    tops = [c for c in categories if c.parent_id is None]
+    children = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    return [(top, children.get(top.pk, [])) for top in tops]
+
+
+def category_ids_below(category):
+    """The category and its children (a filter for a top-level group)."""
+    return [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+
+
+PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
+
+
+def concern_list_public(*, district, status=None, category=None, period=None):
+    """Published concerns of a district, newest first, with category and photos joined."""
+    qs = (
+        Concern.objects.public()
+        .filter(district=district)
+        .select_related("category", "category__parent")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.only("pk", "concern_id", "thumbnail", "position")))
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__in=category_ids_below(category))
+    if period in PERIODS:
+        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=PERIODS[period]))
+    return qs
+
+
+def concern_timeline(*, concern, include_internal=False):
+    updates = Update.objects.filter(concern=concern).select_related("author")
+    return updates if include_internal else updates.filter(is_public=True)
+
+
+def concern_nearby(*, lat, lon, category, radius_m=None, limit=5):
+    """Open, published concerns of the same category within radius_m, nearest first: [(concern, metres)]."""
+    radius_m = radius_m or settings.NEARBY_RADIUS_M
+    min_lat, max_lat, min_lon, max_lon = geo.bbox_around(lat, lon, radius_m)
+    candidates = (
+        Concern.objects.public()
+        .open()
+        .filter(category=category, lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
+        .only("pk", "title", "lat", "lon", "status", "supporter_count", "created_at", "address")[:200]
+    )
+    found = []
+    for concern in candidates:
+        distance = geo.distance_m(lat, lon, concern.lat, concern.lon)
+        if distance <= radius_m:
+            found.append((concern, round(distance)))
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]
+
+
+def _open_data_rows(district):
+    """Public concerns as plain rows for open data; no personal data."""
+    language = get_language() or settings.LANGUAGE_CODE
+    categories = {
+        c.pk: (c.translations.get(language) or c.name, c.parent_id)
+        for c in Category.objects.filter(district=district).only("pk", "name", "translations", "parent_id")
+    }
+    status_labels = dict(Concern._meta.get_field("status").flatchoices)
+    url_pattern = settings.SITE_URL + reverse("concerns:concern-detail", args=[0]).replace("/0/", "/{}/")
+    rows = (
+        Concern.objects.public()
+        .filter(district=district)
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "pk", "title", "category_id", "status", "supporter_count", "created_at", "updated_at", "lat", "lon"
+        )
+    )
+    for pk, title, category_id, status, supporters, created, updated, lat, lon in rows.iterator(chunk_size=5000):
+        name, parent_id = categories[category_id]
+        yield {
+            "id": pk,
+            "url": url_pattern.format(pk),
+            "title": title,
+            "category": name,
+            "category_id": category_id,
+            "category_group": categories[parent_id][0] if parent_id else name,
+            "category_group_id": parent_id or category_id,
+            "status": status,
+            "status_label": str(status_labels[status]),
+            "supporters": supporters,
+            "created": created.isoformat(timespec="seconds"),
+            "updated": updated.isoformat(timespec="seconds"),
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+        }
+
+
+def concern_geojson(*, district):
+    """The district's public concerns as GeoJSON bytes, cached until its data changes."""
+    key = concern_geojson_key(district)
+    data = cache.get(key)
+    if data is None:
+        licence, licence_url = settings.OPEN_DATA_LICENCE
+        features = [
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": {"type": "Point", "coordinates": [row.pop("lon"), row.pop("lat")]},
+                "properties": row,
+            }
+            for row in _open_data_rows(district)
+        ]
+        collection = {
+            "type": "FeatureCollection",
+            "name": f"kiezwerk-{district.slug}-concerns",
+            "licence": licence,
+            "licence_url": licence_url,
+            "attribution": f"{settings.OPERATOR_NAME}, Kiezwerk",
+            "features": features,
+        }
+        data = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, data, timeout=24 * 3600)
+    return data
+
+
+def concern_geojson_key(district):
+    return f"concern-geojson:{district.pk}:{district.data_version}:{get_language()}"
+
+
+def concern_csv_rows(*, district):
+    """Header and rows of the open-data CSV."""
+    yield CSV_FIELDS
+    for row in _open_data_rows(district):
+        yield [row[field] for field in CSV_FIELDS]
+
+
+def district_figures(*, district):
+    """Small public figures for a district's page."""
+    public = Concern.objects.public().filter(district=district)
+    year_ago = timezone.now() - timedelta(days=365)
+    return {
+        "open": public.open().count(),
+        "resolved_year": public.filter(status="resolved", closed_at__gte=year_ago).count(),
+    }

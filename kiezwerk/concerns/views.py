@@ -1,0 +1,283 @@
+import csv
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from kiezwerk.accounts import policy
+from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.models import District
+
+from . import selectors, services
+from .forms import ConcernFilterForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
+
+PAGE_SIZE = 20
+
+
+def _map_context(district):
+    return {
+        "district": district,
+        "map_config": {
+            "boundary": district.boundary,
+            "streets": [{"name": s.name, "line": s.line} for s in district.streets.all()],
+            "centre": district.centre,
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    }
+
+
+@policy.public
+@require_GET
+def report_start(request):
+    districts = list(core_selectors.district_list())
+    if len(districts) == 1:
+        return redirect("concerns:report", slug=districts[0].slug)
+    return render(request, "concerns/report_start.html", {"districts": districts})
+
+
+@policy.public
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    form = ReportForm(request.POST or None, request.FILES or None, district=district)
+    if request.method == "POST":
+        form.collect_photos()
+        if form.is_valid():
+            if not request.user.is_authenticated and is_ratelimited(
+                request,
+                group="concern-report",
+                key="ip",
+                rate=settings.REPORT_RATE_LIMIT,
+                method="POST",
+                increment=True,
+            ):
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _("Too many reports from this connection. Please try again in an hour; your text is kept."),
+                        code="rate_limited",
+                    ),
+                )
+            else:
+                try:
+                    concern, token = services.concern_report(
+                        reporter=request.user, language=get_language(), **form.report_kwargs()
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    request.session["reported"] = {"pk": concern.pk, "token": token}
+                    return redirect("concerns:report-thanks")
+    context = {
+        **_map_context(district),
+        "form": form,
+        "streets": core_selectors.street_list(district=district),
+        "max_photos": settings.MAX_PHOTOS,
+    }
+    return render(request, "concerns/report.html", context, status=400 if form.errors else 200)
+
+
+@policy.public
+@require_GET
+def report_nearby(request, slug):
+    """Open concerns of the same category near a place: "is it already reported?"."""
+    district = get_object_or_404(District, slug=slug)
+    params = nearby_params(request.GET, district)
+    nearby = selectors.concern_nearby(lat=params[0], lon=params[1], category=params[2]) if params else []
+    return render(request, "concerns/_nearby.html", {"nearby": nearby, "district": district})
+
+
+@policy.public
+@require_GET
+def report_thanks(request):
+    reported = request.session.get("reported")
+    if not reported:
+        return redirect("core:home")
+    concern = get_object_or_404(selectors.Concern.objects.select_related("district"), pk=reported["pk"])
+    tracking_url = request.build_absolute_uri(reverse("concerns:track", args=[reported["token"]]))
+    return render(request, "concerns/report_thanks.html", {"concern": concern, "tracking_url": tracking_url})
+
+
+@policy.public
+@require_GET
+def track(request, token):
+    """The reporter's secret page: visible even before review, never shows internal notes."""
+    concern = services.concern_by_token(token)
+    if concern is None:
+        return render(request, "concerns/track_unknown.html", status=404)
+    return render(request, "concerns/track.html", _detail_context(request, concern, tracking=True))
+
+
+def _detail_context(request, concern, tracking=False):
+    return {
+        "concern": concern,
+        "timeline": selectors.concern_timeline(concern=concern),
+        "photos": concern.photos.all(),
+        "subscribe_form": SubscribeForm(),
+        "can_moderate": policy.can_moderate(request.user, concern.district),
+        "tracking": tracking,
+        "supported": _fingerprint(request, create=False) in request.session.get("supported", []),
+    }
+
+
+@policy.public
+@require_GET
+def concern_detail(request, pk):
+    concern = policy.concern_for_viewer(request.user, pk)
+    return render(request, "concerns/concern_detail.html", _detail_context(request, concern))
+
+
+def _fingerprint(request, create=True):
+    """One supporter per account, or per browser session for anonymous residents."""
+    if request.user.is_authenticated:
+        source = f"user:{request.user.pk}"
+    else:
+        if not request.session.session_key and create:
+            request.session.save()
+        source = f"session:{request.session.session_key}"
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+@policy.public
+@require_POST
+def concern_support(request, pk):
+    concern = policy.concern_for_viewer(request.user, pk)
+    fingerprint = _fingerprint(request)
+    try:
+        added = services.concern_support(concern=concern, fingerprint=fingerprint, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        request.session["supported"] = [*request.session.get("supported", []), fingerprint][-200:]
+        if added:
+            messages.success(request, _("Thank you: your support has been counted."))
+        else:
+            messages.info(request, _("You already support this concern."))
+    if request.htmx:
+        return render(request, "concerns/_support.html", {**_detail_context(request, concern), "announce": True})
+    return redirect(concern)
+
+
+@policy.public
+@require_POST
+def concern_subscribe(request, pk):
+    concern = policy.concern_for_viewer(request.user, pk)
+    form = SubscribeForm(request.POST)
+    if form.is_valid():
+        services.subscription_request(concern=concern, email=form.cleaned_data["email"], language=get_language())
+        messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
+        return redirect(concern)
+    context = {**_detail_context(request, concern), "subscribe_form": form}
+    return render(request, "concerns/concern_detail.html", context, status=400)
+
+
+@policy.public
+@require_GET
+def subscription_confirm(request, token):
+    subscription = services.subscription_confirm(token=token)
+    if subscription is None:
+        return render(request, "concerns/subscription_unknown.html", status=404)
+    return render(request, "concerns/subscription_confirmed.html", {"subscription": subscription})
+
+
+@policy.public
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    if request.method == "POST":
+        concern = services.subscription_cancel(token=token)
+        return render(request, "concerns/unsubscribed.html", {"concern": concern})
+    subscription = get_object_or_404(services.Subscription.objects.select_related("concern"), token=token)
+    return render(request, "concerns/unsubscribe.html", {"subscription": subscription})
+
+
+def can_moderate_concern(user, pk):
+    concern = policy.concern_for_viewer(user, pk)
+    return policy.can_moderate(user, concern.district)
+
+
+@policy.requires(can_moderate_concern)
+@require_POST
+def concern_review(request, pk):
+    concern = policy.concern_for_viewer(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        services.concern_review(concern=concern, actor=request.user, publish=form.cleaned_data["publish"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The review has been saved."))
+    return redirect(concern)
+
+
+@policy.public
+@require_GET
+def district_map(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    context = {
+        **_map_context(district),
+        "figures": selectors.district_figures(district=district),
+        "filter_form": ConcernFilterForm(district=district),
+    }
+    return render(request, "concerns/district_map.html", context)
+
+
+@policy.public
+@require_GET
+def concern_list(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    filter_form = ConcernFilterForm(request.GET or None, district=district)
+    concerns = selectors.concern_list_public(district=district, **filter_form.filters())
+    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"district": district, "filter_form": filter_form, "page": page, "query": query.urlencode()}
+    return render(request, "concerns/concern_list.html", context)
+
+
+@policy.public
+@require_GET
+def open_data_geojson(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    etag = '"' + hashlib.sha256(selectors.concern_geojson_key(district).encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    response = HttpResponse(selectors.concern_geojson(district=district), content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@policy.public
+@require_GET
+def open_data_csv(request, slug):
+    district = get_object_or_404(District, slug=slug)
+    writer = csv.writer(_Echo())
+    licence, licence_url = settings.OPEN_DATA_LICENCE
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in selectors.concern_csv_rows(district=district)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-concerns.csv"'
+    response["Link"] = f'<{licence_url}>; rel="license"; title="{licence}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

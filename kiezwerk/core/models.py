@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class District(TimeStampedModel):
+    """A Quartier: the area one neighbourhood management looks after."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    boundary = models.JSONField(_("boundary"), help_text=_("GeoJSON Polygon or MultiPolygon in WGS84."))
+    min_lat = models.FloatField(editable=False)
+    max_lat = models.FloatField(editable=False)
+    min_lon = models.FloatField(editable=False)
+    max_lon = models.FloatField(editable=False)
+    residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+    area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    # Bumped whenever public data of the district changes: the key of cached map data.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_lat__lte=models.F("max_lat")), name="district_bbox_lat"),
+            models.CheckConstraint(condition=Q(min_lon__lte=models.F("max_lon")), name="district_bbox_lon"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("concerns:district-map", args=[self.slug])
+
+    @property
+    def centre(self):
+        return (self.min_lat + self.max_lat) / 2, (self.min_lon + self.max_lon) / 2
+
+
+class Street(models.Model):
+    """A street of the district's register, for addresses typed without a map."""
+
+    district = models.ForeignKey(District, models.CASCADE, related_name="streets", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=120)
+    line = models.JSONField(_("course"), help_text=_("[[lon, lat], …] along the street."))
+    first_number = models.PositiveIntegerField(_("first house number"), default=1)
+    last_number = models.PositiveIntegerField(_("last house number"), default=1)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_unique_per_district"),
+            models.CheckConstraint(condition=Q(first_number__lte=models.F("last_number")), name="street_numbers"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a change: who, when, what, before and after."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    district = models.ForeignKey(District, models.SET_NULL, null=True, blank=True, related_name="+")
+    verb = models.CharField(_("action"), max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=40)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["district", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.verb} {self.target_type}:{self.target_id}"

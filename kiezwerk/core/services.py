@@ -1,0 +1,83 @@
+"""Writes for districts, streets and the audit trail."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from shapely import geometry as shapely_geometry
+
+from . import geo
+from .models import AuditEvent, District, Street
+
+
+def audit_record(*, actor, verb, target, district=None, **data):
+    """Append one audit event for `target` (any model instance)."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        district=district,
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        data=data,
+    )
+
+
+@transaction.atomic
+def district_load(*, name, boundary, slug="", city="", residents=None, actor=None):
+    """Create or update a district from a GeoJSON boundary.
+
+    Raises ValidationError (codes from geo.boundary_parse, or "invalid") for bad input.
+    """
+    shape = geo.boundary_parse(boundary)
+    slug = slug or slugify(name)
+    if not slug:
+        raise ValidationError(_("The district needs a name."), code="invalid")
+    min_lon, min_lat, max_lon, max_lat = shape.bounds
+    district = District.objects.select_for_update().filter(slug=slug).first() or District(slug=slug)
+    created = district.pk is None
+    district.name = name
+    district.city = city or district.city
+    district.residents = residents if residents is not None else district.residents
+    district.boundary = shapely_geometry.mapping(shape)
+    district.min_lat, district.max_lat, district.min_lon, district.max_lon = min_lat, max_lat, min_lon, max_lon
+    district.area_km2 = round(geo.area_km2(shape), 3)
+    district.full_clean()
+    district.save()
+    district_touch(district=district)
+    audit_record(
+        actor=actor,
+        verb="district.created" if created else "district.updated",
+        target=district,
+        district=district,
+        area_km2=district.area_km2,
+    )
+    return district
+
+
+@transaction.atomic
+def street_save(*, district, name, line, first_number=1, last_number=1):
+    """Create or update a street of the district's register.
+
+    Raises ValidationError(code="outside") when the street leaves the district.
+    """
+    shape = shapely_geometry.LineString(line)
+    if not geo_shape(district).buffer(0.0005).contains(shape):
+        raise ValidationError(
+            _("The street %(name)s lies outside the district."), code="outside", params={"name": name}
+        )
+    street, _created = Street.objects.update_or_create(
+        district=district,
+        name=name,
+        defaults={"line": [list(p) for p in line], "first_number": first_number, "last_number": last_number},
+    )
+    return street
+
+
+def district_touch(*, district):
+    """Mark the district's public data as changed (invalidates cached map data)."""
+    District.objects.filter(pk=district.pk).update(data_version=F("data_version") + 1)
+
+
+def geo_shape(district):
+    return shapely_geometry.shape(district.boundary)

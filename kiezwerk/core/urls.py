@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("imprint/", views.imprint, name="imprint"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("open-data/", views.open_data, name="open-data"),
+    path("healthz", views.healthz, name="healthz"),
+]

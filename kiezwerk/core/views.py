@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kiezwerk.accounts import policy
+
+from . import selectors
+
+
+@policy.public
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"districts": selectors.district_list()})
+
+
+@policy.public
+@require_GET
+def privacy(request):
+    return render(request, "core/privacy.html", {"operator": settings})
+
+
+@policy.public
+@require_GET
+def imprint(request):
+    return render(request, "core/imprint.html", {"operator": settings})
+
+
+@policy.public
+@require_GET
+def accessibility(request):
+    return render(request, "core/accessibility.html", {"operator_email": settings.OPERATOR_EMAIL})
+
+
+@policy.public
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database (and the cache) answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        from django.core.cache import cache
+
+        cache.set("healthz", "ok", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error"
+    except Exception as error:
+        checks["cache"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@policy.public
+@require_GET
+def open_data(request):
+    licence, licence_url = settings.OPEN_DATA_LICENCE
+    return render(
+        request,
+        "core/open_data.html",
+        {"districts": selectors.district_list(), "licence": licence, "licence_url": licence_url},
+    )

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo district Oberhausen with users and concerns (idempotent)."
+
+    def handle(self, *args, **options):
+        district, _users, created = demo_load()
+        count = district.concerns.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo district {district.name}: {count} concerns ({created} new), {district.streets.count()} streets."
+            )
+        )
+        self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
+        for email, name, kind in DEMO_USERS:
+            self.stdout.write(f"  {kind.label:<26} {email:<32} {name}")

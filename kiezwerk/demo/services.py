@@ -1,0 +1,172 @@
+"""The demo district "Oberhausen": boundary, streets, categories, one user per role, ~150 concerns.
+
+Idempotent: running it again updates the district, streets, categories and users
+and leaves existing concerns alone.
+"""
+
+import hashlib
+import json
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kiezwerk.accounts.models import Role, RoleKind, User
+from kiezwerk.concerns import services as concern_services
+from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
+from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.services import district_load, district_touch, street_save
+
+DATA = Path(__file__).parent / "data" / "oberhausen.json"
+PASSWORD = "kiezwerk-demo"
+
+DEMO_USERS = [
+    ("bewohnerin@example.org", "Aylin Demir", RoleKind.RESIDENT),
+    ("ehrenamt@example.org", "Jonas Berger", RoleKind.VOLUNTEER),
+    ("partner@example.org", "Amt für Abfallwirtschaft (Demo)", RoleKind.PARTNER),
+    ("quartiersmanager@example.org", "Werner Hartmann", RoleKind.MANAGER),
+    ("moderation@example.org", "Miriam Schulz", RoleKind.MODERATOR),
+    ("stadt@example.org", "Stadtverwaltung (Demo)", RoleKind.CITY_ADMIN),
+]
+
+
+def demo_load(*, data_path=DATA):
+    """Create or refresh the demo district. Returns (district, users, concerns_created)."""
+    data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    with transaction.atomic():
+        spec = data["district"]
+        district = district_load(
+            name=spec["name"],
+            slug=spec["slug"],
+            city=spec["city"],
+            residents=spec["residents"],
+            boundary=spec["boundary"],
+        )
+        streets = {
+            s["name"]: street_save(
+                district=district,
+                name=s["name"],
+                line=s["line"],
+                first_number=s["first_number"],
+                last_number=s["last_number"],
+            )
+            for s in data["streets"]
+        }
+        categories = _categories_save(district, data["categories"])
+        users = _users_save(district)
+    created = 0
+    if not Concern.objects.filter(district=district).exists():
+        with transaction.atomic():
+            created = _concerns_create(district, streets, categories, users, data["concerns"])
+            district_touch(district=district)
+    return district, users, created
+
+
+def _categories_save(district, tree):
+    categories = {}
+    for position, spec in enumerate(tree):
+        parent = _category_save(district, spec, None, position * 10)
+        categories[spec["slug"]] = parent
+        for child_position, child in enumerate(spec.get("children", [])):
+            categories[child["slug"]] = _category_save(district, child, parent, position * 10 + child_position + 1)
+    return categories
+
+
+def _category_save(district, spec, parent, position):
+    category, _created = Category.objects.update_or_create(
+        district=district,
+        slug=spec["slug"],
+        defaults={
+            "parent": parent,
+            "name": spec["name_de"],
+            "translations": {"en": spec["name_en"]},
+            "sensitive": spec.get("sensitive", False),
+            "position": position,
+            "is_active": True,
+        },
+    )
+    return category
+
+
+def _users_save(district):
+    users = {}
+    for email, name, kind in DEMO_USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=PASSWORD, display_name=name)
+        if kind == RoleKind.CITY_ADMIN and not user.is_superuser:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        Role.objects.get_or_create(user=user, district=None if kind == RoleKind.CITY_ADMIN else district, kind=kind)
+        users[kind] = user
+    return users
+
+
+def _concerns_create(district, streets, categories, users, specs):
+    rng = random.Random(25_000)  # the same demo every time
+    now = timezone.now()
+    manager, moderator = users[RoleKind.MANAGER], users[RoleKind.MODERATOR]
+    for index, spec in enumerate(specs):
+        street = streets[spec["street"]]
+        lat, lon = _place(district, street, spec["house_number"], rng)
+        reported_at = now - timedelta(days=spec["age_days"], hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
+        concern, _token = concern_services.concern_report(
+            district=district,
+            category=categories[spec["category"]],
+            title=spec["title"],
+            description=spec["description"],
+            lat=lat,
+            lon=lon,
+            address=f"{street.name} {spec['house_number']}",
+            reporter_name=spec.get("reporter_name", ""),
+            language=spec["language"],
+            channel="street" if index % 7 == 3 else "web",
+        )
+        Concern.objects.filter(pk=concern.pk).update(created_at=reported_at, updated_at=reported_at)
+        concern.updates.update(created_at=reported_at)
+        if concern.moderation == Moderation.PENDING and spec["age_days"] > 3:
+            concern_services.concern_review(concern=concern, actor=moderator, publish=True)
+        for reply in spec.get("replies", []):
+            at = reported_at + timedelta(days=reply["after_days"], hours=2)
+            try:
+                concern_services.concern_reply(
+                    concern=concern, actor=manager, text=reply["text"], new_status=reply.get("status"), at=min(at, now)
+                )
+            except ValidationError:
+                concern_services.concern_reply(concern=concern, actor=manager, text=reply["text"], at=min(at, now))
+        if spec["status"] != Concern.objects.get(pk=concern.pk).status:
+            closed = spec["status"] in (ConcernStatus.RESOLVED, ConcernStatus.DECLINED, ConcernStatus.DUPLICATE)
+            Concern.objects.filter(pk=concern.pk).update(status=spec["status"], closed_at=now if closed else None)
+        _supporters_add(concern, spec.get("supporters", 0))
+        Concern.objects.filter(pk=concern.pk).update(
+            updated_at=max(reported_at, concern.updates.latest("created_at").created_at)
+        )
+    return len(specs)
+
+
+def _place(district, street, number, rng):
+    """The house number's place on the street, a few metres off the centre line, inside the district."""
+    lat, lon = core_selectors.street_locate(street=street, number=number)
+    for _attempt in range(10):
+        candidate = lat + rng.uniform(-0.00012, 0.00012), lon + rng.uniform(-0.00018, 0.00018)
+        if core_selectors.district_contains(district, lat=candidate[0], lon=candidate[1]):
+            return candidate
+    return lat, lon
+
+
+def _supporters_add(concern, count):
+    if not count:
+        return
+    Support.objects.bulk_create(
+        [
+            Support(concern=concern, fingerprint=hashlib.sha256(f"demo:{concern.pk}:{i}".encode()).hexdigest())
+            for i in range(count)
+        ],
+        ignore_conflicts=True,
+    )
+    Concern.objects.filter(pk=concern.pk).update(supporter_count=count)

@@ -1,0 +1,69 @@
+import hashlib
+
+import factory
+from django.utils.text import slugify
+
+from kiezwerk.accounts.models import Role, User
+from kiezwerk.concerns.models import Category, Concern
+from kiezwerk.core.services import district_load, street_save
+
+
+def square(lat, lon, size=0.01):
+    """A square GeoJSON polygon with its south-west corner at (lat, lon)."""
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def district_create(name="Testviertel", lat=48.38, lon=10.87, size=0.02, **kwargs):
+    return district_load(name=name, slug=slugify(name), boundary=square(lat, lon, size), **kwargs)
+
+
+def street_create(district, name="Teststraße", first_number=1, last_number=99):
+    lat, lon = district.min_lat, district.min_lon
+    height = district.max_lat - district.min_lat
+    line = [[lon + 0.002, lat + height / 2], [district.max_lon - 0.002, lat + height / 2]]
+    return street_save(district=district, name=name, line=line, first_number=first_number, last_number=last_number)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name", locale="de_DE")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    user = factory.SubFactory(UserFactory)
+    kind = "resident"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Kategorie {n}")
+    translations = factory.LazyAttribute(lambda o: {"en": f"Category {o.slug}"})
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Concern
+
+    category = factory.SubFactory(CategoryFactory, district=factory.SelfAttribute("..district"))
+    title = factory.Sequence(lambda n: f"Anliegen {n}")
+    description = "Am Gehweg liegt seit Tagen Sperrmüll."
+    lat = factory.LazyAttribute(lambda o: (o.district.min_lat + o.district.max_lat) / 2)
+    lon = factory.LazyAttribute(lambda o: (o.district.min_lon + o.district.max_lon) / 2)
+    tracking_token_hash = factory.Sequence(lambda n: hashlib.sha256(f"token-{n}".encode()).hexdigest())
