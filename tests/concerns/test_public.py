@@ -196,7 +196,7 @@ def test_support_counts_once_per_person(client, public_concern):
     public_concern.refresh_from_db()
     assert public_concern.supporter_count == 2
     page = client.get(public_concern.get_absolute_url()).content.decode()
-    assert "2 Nachbar" in page or "2 neighbours" in page
+    assert "2 Personen aus der Nachbarschaft unterstützen das." in page
 
 
 def test_support_with_htmx_returns_the_partial(client, public_concern):

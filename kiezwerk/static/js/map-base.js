@@ -12,12 +12,15 @@
   }
 
   function create(element, config) {
-    var map = L.map(element, { keyboard: true, zoomSnap: 0.5 });
-    L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
+    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, maxZoom: 19 });
     var boundary = L.geoJSON(config.boundary, {
       interactive: false,
       style: { className: "kw-boundary", weight: 3, fillOpacity: 0.04 }
-    }).addTo(map);
+    });
+    // The view first: vector layers need it to be drawn.
+    map.fitBounds(boundary.getBounds(), { padding: [8, 8] });
+    L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
+    boundary.addTo(map);
     var labels = L.layerGroup();
     config.streets.forEach(function (street) {
       var line = L.polyline(toLatLngs(street.line), { className: "kw-street", weight: 5, opacity: 0.8, interactive: false });
@@ -30,7 +33,6 @@
       if (map.getZoom() >= 16) { labels.addTo(map); } else { labels.remove(); }
     }
     map.on("zoomend", toggleLabels);
-    map.fitBounds(boundary.getBounds(), { padding: [8, 8] });
     toggleLabels();
     return { map: map, boundary: boundary };
   }

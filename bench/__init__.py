@@ -1,0 +1,1 @@
+"""Kiezwerk's benchmark: `make bench` (see README.md)."""

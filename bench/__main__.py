@@ -1,0 +1,41 @@
+"""`python -m bench`: fill a separate database, then time the public pages beside a bare view."""
+
+import os
+from pathlib import Path
+
+import django
+
+VAR = Path(__file__).resolve().parent / "var"
+
+
+def configure():
+    """Environment for bench.settings: a database of its own, DEBUG off."""
+    VAR.mkdir(exist_ok=True)
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
+    if url.startswith(("postgres:", "postgresql:", "pgsql:")):
+        database_create(url)
+
+
+def database_create(url):
+    """Create the PostgreSQL database if it is missing (connecting to the "postgres" database)."""
+    import environ
+    import psycopg
+    from psycopg import sql
+
+    config = environ.Env.db_url_config(url)
+    params = {key.lower(): config.get(key) for key in ("HOST", "PORT", "USER", "PASSWORD") if config.get(key)}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+if __name__ == "__main__":
+    configure()
+    django.setup()
+    from bench.run import main
+
+    main()
