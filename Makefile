@@ -7,6 +7,8 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := kiezwerk.settings
 # Tests and benchmarks run with DEBUG off; they need a key (never used in production).
 test test-fast test-browser bench: export SECRET_KEY ?= insecure-key-for-tests-only
+# `make run` is development: DEBUG on (a throwaway key, the console for mail).
+run messages: export DEBUG := 1
 
 .PHONY: run test test-fast test-browser bench lint format translations messages system-packages clean
 
@@ -21,12 +23,12 @@ translations: $(VENV)/.installed
 
 run: $(VENV)/.installed translations
 	@mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py demo
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo
 	@echo ""
 	@echo "  Kiezwerk runs on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo ""
-	DEBUG=1 exec $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@exec $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright's own download is not used).
 system-packages:

@@ -16,6 +16,8 @@ def configure():
     os.environ["DEBUG"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
+    os.environ["STATIC_ROOT"] = str(VAR / "static")  # WhiteNoise wants the folder; nothing is collected
+    (VAR / "static").mkdir(exist_ok=True)
     if url.startswith(("postgres:", "postgresql:", "pgsql:")):
         database_create(url)
 

@@ -1,5 +1,6 @@
 """Measure the public pages with django.test.Client, each beside a bare view with the same bytes."""
 
+import gc
 import json
 import os
 import platform
@@ -41,6 +42,7 @@ def timed(client, url):
 
 def series(client, urls):
     """Milliseconds of N requests after WARMUP ones, cycling through urls."""
+    gc.collect()
     for i in range(WARMUP):
         get(client, urls[i % len(urls)])
     return [timed(client, urls[(WARMUP + i) % len(urls)]) for i in range(N)]
@@ -137,8 +139,8 @@ def main():
     district = District.objects.get(slug="bench-01")
     client = Client()
     info = machine()
-    cold = cold_build(client, district)
     rows = measure(client, district)
+    cold = cold_build(client, district)
     map_row = rows[0]
     target = {
         "p95": map_row["p95"],
