@@ -104,3 +104,17 @@ def test_pages_have_no_accessibility_violations(page, live_server, district, cat
     page.get_by_role("button", name="Anliegen absenden").click()
     expect(page.locator("#error-summary")).to_be_visible()
     axe_check(page)
+
+
+def test_use_my_location_sets_the_place(browser, live_server, district, category):
+    from .conftest import _context
+
+    lat, lon = district.centre
+    context = _context(browser, geolocation={"latitude": lat, "longitude": lon}, permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/districts/{district.slug}/report/")
+    page.get_by_role("button", name="Meinen Standort verwenden").click()
+    expect(page.locator("#location-status")).to_contain_text("Ort gesetzt")
+    placed = [float(part) for part in page.locator("input[name=location]").input_value().split(",")]
+    assert placed == pytest.approx([lat, lon], abs=1e-5)
+    context.close()

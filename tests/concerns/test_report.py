@@ -1,10 +1,12 @@
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -377,5 +379,6 @@ def test_unattached_photos_are_discarded_after_a_day(db):
     photo = services.photo_upload(file=SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png"))
     assert services.photo_discard_unattached() == 0
     Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - timedelta(days=2))
-    assert services.photo_discard_unattached() == 1
+    call_command("discard_unsent_photos")
     assert not Photo.objects.exists()
+    assert not Path(photo.image.path).exists()
