@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE := kiezwerk.settings
 test test-fast test-browser bench: export SECRET_KEY ?= insecure-key-for-tests-only
 # `make run` is development: DEBUG on (a throwaway key, the console for mail).
 run messages: export DEBUG := 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast test-browser bench lint format translations messages system-packages clean
 

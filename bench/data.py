@@ -161,4 +161,4 @@ def fill(seed=1):
         District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum would do shortly after a bulk load
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
