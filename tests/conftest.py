@@ -9,6 +9,7 @@ from django.core.cache import cache
 from PIL import Image
 
 from kiezwerk.accounts.models import RoleKind
+from kiezwerk.concerns import selectors as concern_selectors
 
 from .factories import CategoryFactory, RoleFactory, UserFactory, district_create, street_create
 
@@ -26,6 +27,7 @@ def _isolated(settings, tmp_path):
     }
     settings.SITE_URL = "http://testserver"
     cache.clear()
+    concern_selectors._geojson_recent.clear()
     yield
     cache.clear()
 

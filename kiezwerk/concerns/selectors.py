@@ -132,9 +132,20 @@ def _open_data_rows(district):
         }
 
 
+# The newest documents, kept in this process as well: a shared-cache hit copies megabytes.
+_geojson_recent = {}
+GEOJSON_RECENT_MAX = 8
+
+
 def concern_geojson(*, district):
-    """The district's public concerns as GeoJSON bytes, cached until its data changes."""
+    """The district's public concerns as GeoJSON bytes, cached until its data changes.
+
+    `district` needs only pk, slug and data_version loaded.
+    """
     key = concern_geojson_key(district)
+    data = _geojson_recent.get(key)
+    if data is not None:
+        return data
     data = cache.get(key)
     if data is None:
         licence, licence_url = settings.OPEN_DATA_LICENCE
@@ -157,6 +168,9 @@ def concern_geojson(*, district):
         }
         data = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         cache.set(key, data, timeout=24 * 3600)
+    _geojson_recent[key] = data
+    while len(_geojson_recent) > GEOJSON_RECENT_MAX:
+        _geojson_recent.pop(next(iter(_geojson_recent)))
     return data
 
 

@@ -251,7 +251,7 @@ def concern_list(request, slug):
 @policy.public
 @require_GET
 def open_data_geojson(request, slug):
-    district = get_object_or_404(District, slug=slug)
+    district = get_object_or_404(District.objects.only("pk", "slug", "data_version"), slug=slug)
     etag = '"' + hashlib.sha256(selectors.concern_geojson_key(district).encode()).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})
