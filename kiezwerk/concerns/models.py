@@ -111,6 +111,7 @@ class Concern(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["district", "moderation", "-created_at"], name="concern_district_public"),
+            models.Index(fields=["district", "-created_at", "-id"], name="concern_district_newest"),
             models.Index(fields=["district", "status", "-created_at"], name="concern_district_status"),
             models.Index(fields=["category", "lat"], name="concern_category_lat"),
         ]

@@ -132,50 +132,51 @@ def _open_data_rows(district):
         }
 
 
-# The newest documents, kept in this process as well: a shared-cache hit copies megabytes.
+# The documents, also kept in this process: a shared-cache hit copies megabytes.
+# One entry per district and language, tagged with the data version it was built from.
 _geojson_recent = {}
-GEOJSON_RECENT_MAX = 8
 
 
 def concern_geojson(*, district):
-    """The district's public concerns as GeoJSON bytes, cached until its data changes.
+    """The district's public concerns as GeoJSON bytes, rebuilt when its data_version changes.
 
     `district` needs only pk, slug and data_version loaded.
     """
     key = concern_geojson_key(district)
-    data = _geojson_recent.get(key)
-    if data is not None:
-        return data
-    data = cache.get(key)
-    if data is None:
-        licence, licence_url = settings.OPEN_DATA_LICENCE
-        features = [
-            {
-                "type": "Feature",
-                "id": row["id"],
-                "geometry": {"type": "Point", "coordinates": [row.pop("lon"), row.pop("lat")]},
-                "properties": row,
-            }
-            for row in _open_data_rows(district)
-        ]
-        collection = {
-            "type": "FeatureCollection",
-            "name": f"kiezwerk-{district.slug}-concerns",
-            "licence": licence,
-            "licence_url": licence_url,
-            "attribution": f"{settings.OPERATOR_NAME}, Kiezwerk",
-            "features": features,
-        }
-        data = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.set(key, data, timeout=24 * 3600)
-    _geojson_recent[key] = data
-    while len(_geojson_recent) > GEOJSON_RECENT_MAX:
-        _geojson_recent.pop(next(iter(_geojson_recent)))
+    version, data = _geojson_recent.get(key, (None, None))
+    if version != district.data_version:
+        version, data = cache.get(key, (None, None))
+    if version != district.data_version:
+        data = _geojson_build(district)
+        cache.set(key, (district.data_version, data), timeout=7 * 24 * 3600)
+    _geojson_recent[key] = (district.data_version, data)
     return data
 
 
+def _geojson_build(district):
+    licence, licence_url = settings.OPEN_DATA_LICENCE
+    features = [
+        {
+            "type": "Feature",
+            "id": row["id"],
+            "geometry": {"type": "Point", "coordinates": [row.pop("lon"), row.pop("lat")]},
+            "properties": row,
+        }
+        for row in _open_data_rows(district)
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "name": f"kiezwerk-{district.slug}-concerns",
+        "licence": licence,
+        "licence_url": licence_url,
+        "attribution": f"{settings.OPERATOR_NAME}, Kiezwerk",
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def concern_geojson_key(district):
-    return f"concern-geojson:{district.pk}:{district.data_version}:{get_language()}"
+    return f"concern-geojson:{district.pk}:{get_language()}"
 
 
 def concern_csv_rows(*, district):

@@ -252,7 +252,8 @@ def concern_list(request, slug):
 @require_GET
 def open_data_geojson(request, slug):
     district = get_object_or_404(District.objects.only("pk", "slug", "data_version"), slug=slug)
-    etag = '"' + hashlib.sha256(selectors.concern_geojson_key(district).encode()).hexdigest()[:32] + '"'
+    version = f"{selectors.concern_geojson_key(district)}:{district.data_version}"
+    etag = '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})
     response = HttpResponse(selectors.concern_geojson(district=district), content_type="application/geo+json")
