@@ -18,6 +18,11 @@ class MultipleFileField(forms.FileField):
         return None  # each file is checked and re-encoded by ReportForm.collect_photos
 
 
+def categories_by_id(tree):
+    """{"<pk>": category} for every category of a selectors.category_list tree."""
+    return {str(c.pk): c for top, children in tree for c in (top, *children)}
+
+
 class ReportForm(forms.Form):
     """A resident's report. The place comes from the map (`location`) or from street and number."""
 
@@ -66,12 +71,10 @@ class ReportForm(forms.Form):
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
         self.district = district
-        self.categories = {}
+        tree = selectors.category_list(district=district)
+        self.categories = categories_by_id(tree)
         choices = [("", _("Please choose"))]
-        for top, children in selectors.category_list(district=district):
-            self.categories[str(top.pk)] = top
-            for child in children:
-                self.categories[str(child.pk)] = child
+        for top, children in tree:
             if children:
                 choices.append((top.label, [(str(c.pk), c.label) for c in children]))
             else:
@@ -210,14 +213,12 @@ class ConcernFilterForm(forms.Form):
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories = {}
+        tree = selectors.category_list(district=district)
+        self.categories = categories_by_id(tree)
         choices = [("", _("All"))]
-        for top, children in selectors.category_list(district=district):
-            self.categories[str(top.pk)] = top
+        for top, children in tree:
             choices.append((str(top.pk), top.label))
-            for child in children:
-                self.categories[str(child.pk)] = child
-                choices.append((str(child.pk), f"– {child.label}"))
+            choices += [(str(child.pk), f"– {child.label}") for child in children]
         self.fields["category"].choices = choices
 
     def filters(self):

@@ -20,6 +20,7 @@ from kiezwerk.core.models import District
 
 from . import selectors, services
 from .forms import ConcernFilterForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
+from .models import Concern, Subscription
 
 PAGE_SIZE = 20
 
@@ -104,7 +105,7 @@ def report_thanks(request):
     reported = request.session.get("reported")
     if not reported:
         return redirect("core:home")
-    concern = get_object_or_404(selectors.Concern.objects.select_related("district"), pk=reported["pk"])
+    concern = get_object_or_404(Concern.objects.select_related("district"), pk=reported["pk"])
     tracking_url = request.build_absolute_uri(reverse("concerns:track", args=[reported["token"]]))
     return render(request, "concerns/report_thanks.html", {"concern": concern, "tracking_url": tracking_url})
 
@@ -198,7 +199,7 @@ def unsubscribe(request, token):
     if request.method == "POST":
         concern = services.subscription_cancel(token=token)
         return render(request, "concerns/unsubscribed.html", {"concern": concern})
-    subscription = get_object_or_404(services.Subscription.objects.select_related("concern"), token=token)
+    subscription = get_object_or_404(Subscription.objects.select_related("concern"), token=token)
     return render(request, "concerns/unsubscribe.html", {"subscription": subscription})
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -47,8 +48,6 @@ def healthz(request):
     except Exception as error:
         checks["database"] = f"error: {type(error).__name__}"
     try:
-        from django.core.cache import cache
-
         cache.set("healthz", "ok", 5)
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error"
     except Exception as error:
