@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "kiezwerk.core",
     "kiezwerk.accounts",
     "kiezwerk.concerns",
+    "kiezwerk.desk",
     "kiezwerk.demo",
 ]
 
@@ -110,6 +112,12 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Berlin"
+# Periodic work (run `celery -A kiezwerk beat` beside the worker; without Redis use cron and the commands).
+CELERY_BEAT_SCHEDULE = {
+    "desk-digests": {"task": "kiezwerk.desk.tasks.digests_send_task", "schedule": crontab(hour=6, minute=30)},
+    "retention": {"task": "kiezwerk.desk.tasks.retention_task", "schedule": crontab(hour=3, minute=0)},
+    "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
+}
 # The in-process cache is per process: good for one server, checked by django-ratelimit.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
@@ -160,6 +168,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "kiezwerk" / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Never served as media: originals of redacted photos (staff see them through a view).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
@@ -184,6 +194,11 @@ THUMBNAIL_EDGE = 480
 # Reporting limits.
 REPORT_RATE_LIMIT = env.str("REPORT_RATE_LIMIT", default="10/h")
 NEARBY_RADIUS_M = 150
+
+# The desk: a new concern not triaged after this many days counts as overdue.
+TRIAGE_TARGET_DAYS = env.int("TRIAGE_TARGET_DAYS", default=3)
+# Reporters' personal data of concerns closed longer than this is anonymised (manage.py anonymise_closed).
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
 # Map tiles: any XYZ tile server; OpenStreetMap by default.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -10,12 +10,15 @@ a test walks the URLconf and fails on any view without one.
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .models import RoleKind
 
 STAFF_KINDS = {RoleKind.MANAGER, RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
 MODERATOR_KINDS = {RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
+# Who can be given a concern to look after.
+TEAM_KINDS = {RoleKind.MANAGER, RoleKind.MODERATOR, RoleKind.VOLUNTEER}
 
 
 def roles(user, district):
@@ -34,6 +37,11 @@ def roles(user, district):
 def is_staff_of(user, district):
     """Managers, moderators and city admins see everything internal of a district."""
     return bool(user.is_authenticated and (user.is_superuser or roles(user, district) & STAFF_KINDS))
+
+
+def is_team_of(user, district):
+    """Team members of a district: its staff and volunteers."""
+    return bool(user.is_authenticated and (roles(user, district) & (TEAM_KINDS | STAFF_KINDS)))
 
 
 def can_view_concern(user, concern):
@@ -59,11 +67,16 @@ def public(view):
 
 
 def requires(predicate):
-    """Mark a view as guarded by a predicate(user, **kwargs) -> bool; 403 otherwise."""
+    """Mark a view as guarded by a predicate(user, **kwargs) -> bool.
+
+    Anonymous visitors are sent to the login page; everybody else who fails gets 403.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             if not predicate(request.user, **kwargs):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 # Pillow warns past this many pixels and refuses twice as many: both are refused here.
@@ -81,3 +81,14 @@ def _encode(image, *, quality):
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue())
+
+
+def photo_blur(file):
+    """Return (image, thumbnail): a blurred copy of a stored photo, for a redacted public version."""
+    with Image.open(file) as source:
+        image = _to_rgb(source)
+    radius = max(image.size) / 25
+    image = image.filter(ImageFilter.GaussianBlur(radius))
+    full = _encode(image, quality=70)
+    image.thumbnail((settings.THUMBNAIL_EDGE, settings.THUMBNAIL_EDGE))
+    return full, _encode(image, quality=70)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -102,6 +103,22 @@ class Concern(TimeStampedModel):
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     supporter_count = models.PositiveIntegerField(_("supporters"), default=0)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reporter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_consent_at = models.DateTimeField(_("consent to contact recorded"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_concerns",
+        verbose_name=_("assigned to"),
+    )
+    follow_up_on = models.DateField(_("follow-up"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
+    )
+    # Idempotency key of a form captured on the desk or the street round: stored once.
+    capture_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = ConcernQuerySet.as_manager()
 
@@ -114,6 +131,8 @@ class Concern(TimeStampedModel):
             models.Index(fields=["district", "-created_at", "-id"], name="concern_district_newest"),
             models.Index(fields=["district", "status", "-created_at"], name="concern_district_status"),
             models.Index(fields=["category", "lat"], name="concern_category_lat"),
+            models.Index(fields=["district", "follow_up_on"], name="concern_district_follow_up"),
+            models.Index(fields=["assignee", "status"], name="concern_assignee_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ConcernStatus.values), name="concern_status_valid"),
@@ -143,6 +162,11 @@ def photo_path(photo, filename):
     return f"concerns/{photo.upload_key[:2]}/{filename}"
 
 
+def private_storage():
+    """Files only staff may see (originals of redacted photos), outside MEDIA_ROOT."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
 class Photo(models.Model):
     """A re-encoded photo without metadata. Unattached (concern empty) while a form is being completed."""
 
@@ -154,6 +178,8 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # After a redaction the public files are a blurred copy; the original is kept here for staff.
+    original = models.FileField(storage=private_storage, upload_to=photo_path, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -231,3 +257,29 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.concern_id}"
+
+
+class RedactionField(models.TextChoices):
+    TITLE = "title", _("Subject")
+    DESCRIPTION = "description", _("Description")
+    PHOTO = "photo", _("Photo")
+
+
+class Redaction(models.Model):
+    """What a moderator changed to protect someone, with the original kept for staff."""
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="redactions")
+    field = models.CharField(_("field"), max_length=20, choices=RedactionField)
+    photo = models.ForeignKey(Photo, models.SET_NULL, null=True, blank=True, related_name="+")
+    original = models.TextField(_("original"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_field_display()} ({self.concern_id})"

@@ -1,15 +1,17 @@
-"""Writes for concerns: intake, photos, support, subscriptions, replies, review."""
+"""Writes for concerns: intake, photos, support, subscriptions, replies, review, and the desk's changes."""
 
 import hashlib
+import io
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kiezwerk.core import selectors as core_selectors
@@ -19,10 +21,13 @@ from kiezwerk.core.services import audit_record, district_touch
 from . import images, tasks
 from .models import (
     CLOSED_STATUSES,
+    Channel,
     Concern,
     ConcernStatus,
     Moderation,
     Photo,
+    Redaction,
+    RedactionField,
     Subscription,
     Support,
     Update,
@@ -30,6 +35,7 @@ from .models import (
 )
 
 # The state machine: which status may follow which. Closed concerns may be reopened.
+# (Kept in step with docs/architecture.md.)
 TRANSITIONS = {
     ConcernStatus.NEW: {ConcernStatus.TRIAGED, ConcernStatus.REFERRED, ConcernStatus.IN_PROGRESS, *CLOSED_STATUSES},
     ConcernStatus.TRIAGED: {ConcernStatus.REFERRED, ConcernStatus.IN_PROGRESS, *CLOSED_STATUSES},
@@ -39,6 +45,8 @@ TRANSITIONS = {
     ConcernStatus.DECLINED: {ConcernStatus.TRIAGED},
     ConcernStatus.DUPLICATE: {ConcernStatus.TRIAGED},
 }
+# Residents need a public reason for these (and for reopening).
+REASON_REQUIRED = {ConcernStatus.RESOLVED, ConcernStatus.DECLINED}
 
 
 def token_hash(token):
@@ -85,14 +93,26 @@ def concern_report(
     reporter=None,
     reporter_name="",
     reporter_email="",
+    reporter_phone="",
+    contact_consent=False,
     language="de",
-    channel="web",
+    channel=Channel.WEB,
+    actor=None,
+    capture_key=None,
 ):
     """File a new concern at a point inside the district.
 
     Returns (concern, tracking_token). The token is shown once and mailed; only its hash is kept.
-    Raises ValidationError (keyed by field) with code "outside", "category" or "too_many_photos".
+    A resident who reports on the web gives their contact data themselves; when the team records
+    it (street, phone, office) it is stored only with `contact_consent`. A `capture_key` already
+    used returns the concern filed with it and no token: the same form is never filed twice.
+    Raises ValidationError (keyed by field) with code "outside", "category", "too_many_photos"
+    or "consent".
     """
+    if capture_key:
+        existing = Concern.objects.filter(capture_key=capture_key).first()
+        if existing:
+            return existing, None
     if not core_selectors.district_contains(district, lat=lat, lon=lon):
         raise ValidationError(
             {
@@ -121,6 +141,15 @@ def concern_report(
                 )
             }
         )
+    has_contact = any(value.strip() for value in (reporter_name, reporter_email, reporter_phone))
+    if has_contact and channel != Channel.WEB and not contact_consent:
+        raise ValidationError(
+            {
+                "contact_consent": ValidationError(
+                    _("Contact data may only be stored with the resident's consent."), code="consent"
+                )
+            }
+        )
     token = secrets.token_urlsafe(24)
     concern = Concern(
         district=district,
@@ -136,15 +165,27 @@ def concern_report(
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         reporter_name=reporter_name.strip(),
         reporter_email=reporter_email.strip().lower(),
+        reporter_phone=reporter_phone.strip(),
+        contact_consent_at=timezone.now() if has_contact else None,
         tracking_token_hash=token_hash(token),
+        capture_key=capture_key or None,
     )
     concern.full_clean()
     concern.save()
     for position, photo in enumerate(photos):
         Photo.objects.filter(pk=photo.pk, concern=None).update(concern=concern, position=position)
     Update.objects.create(concern=concern, kind=UpdateKind.CREATED, created_at=concern.created_at)
+    if concern.reporter_email:
+        # The reporter follows their concern: replies and status changes reach them by e-mail.
+        Subscription.objects.create(
+            concern=concern,
+            email=concern.reporter_email,
+            language=language,
+            token=secrets.token_urlsafe(32),
+            confirmed_at=timezone.now(),
+        )
     audit_record(
-        actor=reporter,
+        actor=actor or reporter,
         verb="concern.reported",
         target=concern,
         district=district,
@@ -239,25 +280,44 @@ def subscription_cancel(*, token):
     return subscription.concern
 
 
-@transaction.atomic
-def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, at=None):
-    """Add a reply or internal note, optionally changing the status along the state machine.
+def reason_required(old_status, new_status):
+    """Residents need a public reason when their concern is resolved, declined or reopened."""
+    return new_status in REASON_REQUIRED or (old_status in CLOSED_STATUSES and new_status not in CLOSED_STATUSES)
 
-    Raises ValidationError with code "transition" or "empty".
-    """
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    text = text.strip()
-    old_status = concern.status
-    if new_status and new_status != old_status and new_status not in TRANSITIONS[old_status]:
+
+def transition_check(concern, new_status):
+    if new_status != concern.status and new_status not in TRANSITIONS[concern.status]:
         raise ValidationError(
             _("A concern cannot go from “%(old)s” to “%(new)s”."),
             code="transition",
             params={"old": concern.get_status_display(), "new": ConcernStatus(new_status).label},
         )
-    if not text and not new_status:
+
+
+@transaction.atomic
+def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, at=None):
+    """Add a public reply or an internal note; a public reply may change the status along the state machine.
+
+    Status changes are always public. Subscribers get an e-mail for every public update.
+    Raises ValidationError with code "transition", "reason", "empty" or "internal_status".
+    """
+    concern = Concern.objects.select_for_update().select_related("district").get(pk=concern.pk)
+    text = text.strip()
+    old_status = concern.status
+    status_changed = bool(new_status and new_status != old_status)
+    if status_changed:
+        if not is_public:
+            raise ValidationError(_("A status change is always public; write it as a reply."), code="internal_status")
+        transition_check(concern, new_status)
+        if not text and reason_required(old_status, new_status):
+            raise ValidationError(
+                _("Please give the residents a reason for “%(new)s”."),
+                code="reason",
+                params={"new": ConcernStatus(new_status).label},
+            )
+    if not text and not status_changed:
         raise ValidationError(_("Please write a reply."), code="empty")
     at = at or timezone.now()
-    status_changed = bool(new_status and new_status != old_status)
     update = Update.objects.create(
         concern=concern,
         kind=UpdateKind.STATUS if status_changed else (UpdateKind.REPLY if is_public else UpdateKind.NOTE),
@@ -269,9 +329,7 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
         created_at=at,
     )
     if status_changed:
-        concern.status = new_status
-        concern.closed_at = at if new_status in CLOSED_STATUSES else None
-        concern.save(update_fields=["status", "closed_at", "updated_at"])
+        _status_set(concern, new_status, at)
         audit_record(
             actor=actor,
             verb="concern.status_changed",
@@ -279,10 +337,69 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
             district=concern.district,
             before=old_status,
             after=new_status,
+            update=update.pk,
         )
-    if is_public and concern.is_public:
-        district_touch(district=concern.district)
+    else:
+        audit_record(
+            actor=actor,
+            verb="concern.replied" if is_public else "concern.noted",
+            target=concern,
+            district=concern.district,
+            update=update.pk,
+            length=len(text),
+        )
+    if is_public:
+        update_notify(update=update)
+        if concern.is_public:
+            district_touch(district=concern.district)
     return update
+
+
+def _status_set(concern, new_status, at):
+    concern.status = new_status
+    concern.closed_at = at if new_status in CLOSED_STATUSES else None
+    fields = ["status", "closed_at", "updated_at"]
+    if new_status in CLOSED_STATUSES and concern.follow_up_on:
+        concern.follow_up_on = None  # nothing left to follow up
+        fields.append("follow_up_on")
+    concern.save(update_fields=fields)
+
+
+def update_notify(*, update, subscription_ids=None):
+    """After commit, send one mail per confirmed subscription of the update's concern (never for notes)."""
+    if not update.is_public:
+        return
+    if subscription_ids is None:
+        subscription_ids = list(
+            Subscription.objects.filter(concern=update.concern_id, confirmed_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+    for subscription_id in subscription_ids:
+        transaction.on_commit(lambda sid=subscription_id: tasks.update_send_task.delay(update.pk, sid))
+
+
+def update_send(*, update, subscription):
+    """One notification mail about a public update, in the subscriber's language."""
+    if not update.is_public:
+        raise ValueError("Internal notes are never mailed.")
+    concern = update.concern
+    unsubscribe_url = settings.SITE_URL + reverse("concerns:unsubscribe", args=[subscription.token])
+    mail_send(
+        to=subscription.email,
+        template="concerns/email/update",
+        context={
+            "concern": concern,
+            "update": update,
+            "concern_url": settings.SITE_URL + concern.get_absolute_url() if concern.is_public else "",
+            "original_url": settings.SITE_URL + concern.duplicate_of.get_absolute_url()
+            if concern.duplicate_of_id and update.new_status == ConcernStatus.DUPLICATE
+            else "",
+            "unsubscribe_url": unsubscribe_url,
+        },
+        language=subscription.language,
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
 
 
 @transaction.atomic
@@ -314,3 +431,290 @@ def concern_review(*, concern, actor, publish):
     )
     district_touch(district=concern.district)
     return concern
+
+
+# The desk: assignment, category, follow-up, duplicates, redaction -------------------------
+
+
+def _locked(concern):
+    return Concern.objects.select_for_update().select_related("district", "category", "assignee").get(pk=concern.pk)
+
+
+@transaction.atomic
+def concern_assign(*, concern, actor, assignee):
+    """Give the concern to a team member of its district, or to nobody (`assignee=None`).
+
+    Raises ValidationError(code="not_team") for anybody outside the district's team.
+    """
+    from kiezwerk.accounts import policy
+
+    concern = _locked(concern)
+    if assignee is not None and not policy.is_team_of(assignee, concern.district):
+        raise ValidationError(
+            _("%(person)s is not on the team of %(district)s."),
+            code="not_team",
+            params={"person": assignee, "district": concern.district.name},
+        )
+    before = concern.assignee
+    if before == assignee:
+        return concern
+    concern.assignee = assignee
+    concern.save(update_fields=["assignee", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="concern.assigned",
+        target=concern,
+        district=concern.district,
+        before=str(before or ""),
+        after=str(assignee or ""),
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_categorise(*, concern, actor, category):
+    """Move the concern to another category of its district.
+
+    Into a sensitive category a published concern goes back to review; out of one, a
+    concern still awaiting review no longer needs it. Raises ValidationError(code="category").
+    """
+    concern = _locked(concern)
+    if category.district_id != concern.district_id or not category.is_active:
+        raise ValidationError(
+            _("This category is not available in %(district)s."),
+            code="category",
+            params={"district": concern.district.name},
+        )
+    before = concern.category
+    if before == category:
+        return concern
+    was_public = concern.is_public
+    concern.category = category
+    if category.sensitive and concern.moderation == Moderation.NOT_REQUIRED:
+        concern.moderation = Moderation.PENDING
+    elif not category.sensitive and concern.moderation == Moderation.PENDING:
+        concern.moderation = Moderation.NOT_REQUIRED
+    concern.save(update_fields=["category", "moderation", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="concern.categorised",
+        target=concern,
+        district=concern.district,
+        before=before.slug,
+        after=category.slug,
+        moderation=concern.moderation,
+    )
+    if was_public or concern.is_public:
+        district_touch(district=concern.district)
+    return concern
+
+
+@transaction.atomic
+def concern_follow_up(*, concern, actor, on):
+    """Set (a date) or clear (None) the concern's follow-up date."""
+    concern = _locked(concern)
+    before = concern.follow_up_on
+    if before == on:
+        return concern
+    concern.follow_up_on = on
+    concern.save(update_fields=["follow_up_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="concern.follow_up_set",
+        target=concern,
+        district=concern.district,
+        before=before.isoformat() if before else "",
+        after=on.isoformat() if on else "",
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_mark_duplicate(*, concern, actor, original, text=""):
+    """Close `concern` as a duplicate of `original`; its supporters and subscribers move over.
+
+    The subscribers of the duplicate (the reporter among them) are told by the public status
+    update, which names the original. The duplicate itself counts as one supporter of the
+    original. Raises ValidationError with code "same", "district", "original_duplicate" or
+    "transition".
+    """
+    concern = _locked(concern)
+    original = Concern.objects.select_for_update().get(pk=original.pk)
+    if original.pk == concern.pk:
+        raise ValidationError(_("A concern cannot be a duplicate of itself."), code="same")
+    if original.district_id != concern.district_id:
+        raise ValidationError(_("The original must belong to the same district."), code="district")
+    if original.status == ConcernStatus.DUPLICATE:
+        raise ValidationError(
+            _("Concern %(number)s is itself a duplicate; please choose its original."),
+            code="original_duplicate",
+            params={"number": original.pk},
+        )
+    transition_check(concern, ConcernStatus.DUPLICATE)
+    at = timezone.now()
+    with translation.override(concern.language):
+        notice = _("This concern had already been reported: “%(title)s” (no. %(number)s). Please follow it there.") % {
+            "title": original.title,
+            "number": original.pk,
+        }
+    update = Update.objects.create(
+        concern=concern,
+        kind=UpdateKind.STATUS,
+        is_public=True,
+        author=actor,
+        text=f"{notice}\n\n{text.strip()}".strip(),
+        old_status=concern.status,
+        new_status=ConcernStatus.DUPLICATE,
+        created_at=at,
+    )
+    old_status = concern.status
+    concern.duplicate_of = original
+    _status_set(concern, ConcernStatus.DUPLICATE, at)
+    concern.save(update_fields=["duplicate_of"])
+
+    # Supporters: each person counts once on the original.
+    taken = set(original.supports.values_list("fingerprint", flat=True))
+    moving = concern.supports.exclude(fingerprint__in=taken)
+    moved_supports = moving.update(concern=original)
+    concern.supports.all().delete()
+    Support.objects.get_or_create(
+        concern=original, fingerprint=hashlib.sha256(f"duplicate:{concern.pk}".encode()).hexdigest()
+    )
+    original.supporter_count = original.supports.count()
+    original.save(update_fields=["supporter_count", "updated_at"])
+    Concern.objects.filter(pk=concern.pk).update(supporter_count=0)
+
+    # Subscribers follow the original from now on; each is told once, about the duplicate.
+    recipients = []
+    for subscription in list(concern.subscriptions.all()):
+        existing = original.subscriptions.filter(email=subscription.email).first()
+        if existing:
+            subscription.delete()
+            subscription = existing
+        else:
+            subscription.concern = original
+            subscription.save(update_fields=["concern"])
+        if subscription.confirmed_at:
+            recipients.append(subscription.pk)
+    update_notify(update=update, subscription_ids=recipients)
+    audit_record(
+        actor=actor,
+        verb="concern.marked_duplicate",
+        target=concern,
+        district=concern.district,
+        before=old_status,
+        after=ConcernStatus.DUPLICATE,
+        original=original.pk,
+        supports_moved=moved_supports,
+        subscriptions_moved=len(recipients),
+    )
+    district_touch(district=concern.district)
+    return concern
+
+
+@transaction.atomic
+def concern_redact(*, concern, actor, field, text, reason):
+    """Replace the title or description with a redacted text; the original is kept for staff.
+
+    Raises ValidationError with code "field", "reason" or "empty".
+    """
+    if field not in (RedactionField.TITLE, RedactionField.DESCRIPTION):
+        raise ValidationError(_("Only the subject and the description can be redacted."), code="field")
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason for the redaction."), code="reason")
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("The redacted text must not be empty."), code="empty")
+    concern = _locked(concern)
+    original = getattr(concern, field)
+    if original == text:
+        return concern
+    setattr(concern, field, text)
+    concern.full_clean(exclude=["capture_key", "duplicate_of", "assignee", "reporter"])
+    concern.save(update_fields=[field, "updated_at"])
+    redaction = Redaction.objects.create(
+        concern=concern, field=field, original=original, reason=reason.strip(), actor=actor
+    )
+    audit_record(
+        actor=actor,
+        verb="concern.redacted",
+        target=concern,
+        district=concern.district,
+        field=field,
+        redaction=redaction.pk,
+        reason=reason.strip(),
+    )
+    if concern.is_public:
+        district_touch(district=concern.district)
+    return concern
+
+
+@transaction.atomic
+def photo_redact(*, photo, actor, reason):
+    """Replace a photo's public files by a blurred copy; keep the original in private storage.
+
+    Raises ValidationError with code "reason" or "already".
+    """
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason for the redaction."), code="reason")
+    photo = Photo.objects.select_for_update().select_related("concern__district").get(pk=photo.pk)
+    if photo.original:
+        raise ValidationError(_("This photo has already been redacted."), code="already")
+    with photo.image.open("rb") as source:
+        content = source.read()
+    full, thumb = images.photo_blur(io.BytesIO(content))
+    old_image, old_thumb = photo.image.name, photo.thumbnail.name
+    photo.original.save(f"{photo.upload_key}-original.jpg", ContentFile(content), save=False)
+    key = secrets.token_urlsafe(32)
+    photo.image.save(f"{key}.jpg", full, save=False)
+    photo.thumbnail.save(f"{key}-thumb.jpg", thumb, save=False)
+    photo.save(update_fields=["original", "image", "thumbnail"])
+    storage = photo.image.storage
+    transaction.on_commit(lambda: (storage.delete(old_image), storage.delete(old_thumb)))
+    concern = photo.concern
+    redaction = Redaction.objects.create(
+        concern=concern, field=RedactionField.PHOTO, photo=photo, reason=reason.strip(), actor=actor
+    )
+    audit_record(
+        actor=actor,
+        verb="concern.photo_redacted",
+        target=concern,
+        district=concern.district,
+        photo=photo.pk,
+        redaction=redaction.pk,
+        reason=reason.strip(),
+    )
+    return photo
+
+
+# Personal data of reporters ---------------------------------------------------------------
+
+
+def email_hash(email):
+    """How audit rows name an e-mail address: never the address itself."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def reporter_anonymise(*, concerns, actor, reason):
+    """Clear reporter name, e-mail, phone and account link; delete the reporter's subscriptions.
+
+    The concerns themselves stay. Returns how many concerns were changed.
+    """
+    count = 0
+    for concern in concerns.select_for_update().select_related("district"):
+        emails = {e for e in (concern.reporter_email, concern.reporter.email if concern.reporter else "") if e}
+        if not (emails or concern.reporter_name or concern.reporter_phone or concern.reporter_id):
+            continue
+        Subscription.objects.filter(concern=concern, email__in=emails).delete()
+        concern.reporter_name = concern.reporter_email = concern.reporter_phone = ""
+        concern.reporter = None
+        concern.contact_consent_at = None
+        concern.save(
+            update_fields=["reporter_name", "reporter_email", "reporter_phone", "reporter", "contact_consent_at"]
+        )
+        audit_record(
+            actor=actor, verb="concern.reporter_anonymised", target=concern, district=concern.district, reason=reason
+        )
+        count += 1
+    return count

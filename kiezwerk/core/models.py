@@ -72,6 +72,14 @@ class Street(models.Model):
         return self.name
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only record of a change: who, when, what, before and after."""
 
@@ -85,6 +93,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=40)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -93,3 +103,11 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

@@ -73,7 +73,10 @@ def test_only_moderators_review(request, client, who, internal_concern):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     response = client.post(reverse("concerns:concern-review", args=[internal_concern.pk]), {"publish": "1"})
-    assert response.status_code in (403, 404)
+    if who == "anonymous":  # sent to the login page
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code in (403, 404)
     internal_concern.refresh_from_db()
     assert internal_concern.moderation == "pending"
 

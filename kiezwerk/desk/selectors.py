@@ -1,0 +1,321 @@
+"""Reads of the desk: the inbox, the workspace, the day's follow-ups, the audit trail, privacy, digests."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from kiezwerk.accounts.models import Role, RoleKind, User
+from kiezwerk.accounts.policy import STAFF_KINDS, TEAM_KINDS
+from kiezwerk.concerns import selectors as concern_selectors
+from kiezwerk.concerns.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Concern,
+    ConcernStatus,
+    Photo,
+    Redaction,
+    Subscription,
+    Support,
+    Update,
+)
+from kiezwerk.concerns.search import concern_search
+from kiezwerk.core import geo
+from kiezwerk.core.models import AuditEvent
+
+from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
+
+# Inbox urgency, lowest first.
+OVERDUE, NEW, OTHER = 0, 1, 2
+
+
+def triage_deadline(now=None):
+    """A concern still `new` when created before this moment is overdue."""
+    return (now or timezone.now()) - timedelta(days=settings.TRIAGE_TARGET_DAYS)
+
+
+def overdue_q(today, now=None):
+    """Open concerns whose follow-up date has passed or that wait too long for triage."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(follow_up_on__lt=today) | Q(status=ConcernStatus.NEW, created_at__lt=triage_deadline(now))
+    )
+
+
+def inbox(
+    *,
+    district,
+    status=None,
+    category=None,
+    assignee=None,
+    channel=None,
+    period=None,
+    bbox=None,
+    text="",
+    today=None,
+):
+    """The district's concerns for triage: overdue first, then new, then the rest; newest first within.
+
+    `status` None means every open status; "all" means every status. `assignee` is a user,
+    or "none" for concerns nobody looks after. `bbox` is (min_lat, min_lon, max_lat, max_lon).
+    """
+    today = today or timezone.localdate()
+    qs = Concern.objects.filter(district=district)
+    if status == "all":
+        pass
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if category is not None:
+        qs = qs.filter(category__in=concern_selectors.category_ids_below(category))
+    if assignee == "none":
+        qs = qs.filter(assignee=None)
+    elif assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if period in concern_selectors.PERIODS:
+        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=concern_selectors.PERIODS[period]))
+    if bbox:
+        min_lat, min_lon, max_lat, max_lon = bbox
+        qs = qs.filter(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
+    qs = concern_search(qs, text)
+    return (
+        qs.annotate(
+            urgency=Case(
+                When(overdue_q(today), then=Value(OVERDUE)),
+                When(status=ConcernStatus.NEW, then=Value(NEW)),
+                default=Value(OTHER),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("category", "category__parent", "assignee")
+        .only(
+            "pk",
+            "title",
+            "status",
+            "moderation",
+            "channel",
+            "language",
+            "address",
+            "created_at",
+            "follow_up_on",
+            "supporter_count",
+            "category__name",
+            "category__translations",
+            "category__parent__name",
+            "category__parent__translations",
+            "assignee__email",
+            "assignee__display_name",
+        )
+        .order_by("urgency", "-created_at", "-pk")
+    )
+
+
+def team(*, district):
+    """Who can be given a concern in this district: managers, moderators and volunteers."""
+    kinds = TEAM_KINDS | STAFF_KINDS
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(roles__district=district, roles__kind__in=kinds) | Q(roles__district=None, roles__kind__in=kinds))
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+def managers_with_districts():
+    """(user_id, district_id) of every manager, for the daily digest."""
+    return Role.objects.filter(kind=RoleKind.MANAGER, user__is_active=True, district__isnull=False).values_list(
+        "user_id", "district_id"
+    )
+
+
+def digest_recipients():
+    return list(managers_with_districts().distinct())
+
+
+def digest(*, district, today):
+    """What a manager should know this morning: new since yesterday, overdue, due today."""
+    since = timezone.now() - timedelta(days=1)
+    concerns = Concern.objects.filter(district=district).select_related("category").order_by("-created_at")
+    return {
+        "new": list(concerns.filter(created_at__gte=since)[:50]),
+        "overdue": list(concerns.filter(overdue_q(today))[:50]),
+        "due_today": list(concerns.filter(status__in=OPEN_STATUSES, follow_up_on=today)[:50]),
+        "notes_due": list(
+            FieldNote.objects.filter(district=district, follow_up_on__lte=today, follow_up_done_at=None)[:50]
+        ),
+    }
+
+
+def today_view(*, district, today):
+    """Concerns and conversation notes with a follow-up due today or earlier, overdue first."""
+    concerns = (
+        Concern.objects.filter(district=district, status__in=OPEN_STATUSES, follow_up_on__lte=today)
+        .select_related("category", "assignee")
+        .order_by("follow_up_on", "pk")
+    )
+    notes = (
+        FieldNote.objects.filter(district=district, follow_up_on__lte=today, follow_up_done_at=None)
+        .select_related("concern", "author")
+        .order_by("follow_up_on", "pk")
+    )
+    return {"concerns": list(concerns[:200]), "notes": list(notes[:200])}
+
+
+def concern_for_staff(*, pk):
+    return Concern.objects.select_related(
+        "district", "category", "category__parent", "assignee", "reporter", "duplicate_of"
+    ).get(pk=pk)
+
+
+def workspace(*, concern):
+    """Everything the workspace shows besides the concern: timeline with notes, photos, supporters, nearby."""
+    return {
+        "timeline": list(concern_selectors.concern_timeline(concern=concern, include_internal=True)),
+        "photos": list(concern.photos.all()),
+        "supports": Support.objects.filter(concern=concern).select_related("user").order_by("-created_at")[:50],
+        "subscriber_count": Subscription.objects.filter(concern=concern, confirmed_at__isnull=False).count(),
+        "nearby": concern_related(concern=concern),
+        "duplicates": list(concern.duplicates.only("pk", "title", "status")),
+        "redactions": list(Redaction.objects.filter(concern=concern).select_related("actor", "photo")),
+        "field_notes": list(FieldNote.objects.filter(concern=concern).select_related("author")),
+    }
+
+
+def concern_related(*, concern, radius_m=250, limit=8):
+    """Other concerns of the district near this one (any category, open first): [(concern, metres)]."""
+    min_lat, max_lat, min_lon, max_lon = geo.bbox_around(concern.lat, concern.lon, radius_m)
+    candidates = (
+        Concern.objects.filter(
+            district=concern.district_id, lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon)
+        )
+        .exclude(pk=concern.pk)
+        .select_related("category")
+        .only("pk", "title", "status", "lat", "lon", "created_at", "category__name", "category__translations")
+        .order_by("-created_at")[:200]
+    )
+    found = []
+    for other in candidates:
+        distance = geo.distance_m(concern.lat, concern.lon, other.lat, other.lon)
+        if distance <= radius_m:
+            found.append((other, round(distance)))
+    found.sort(key=lambda pair: (pair[0].status in CLOSED_STATUSES, pair[1]))
+    return found[:limit]
+
+
+def reply_templates(*, district):
+    return ReplyTemplate.objects.filter(district=district)
+
+
+def saved_filters(*, user, district):
+    return SavedFilter.objects.filter(user=user, district=district)
+
+
+def street_contacts(*, district):
+    return StreetContact.objects.filter(district=district).select_related("topic", "concern").order_by("-at")
+
+
+def field_notes(*, district):
+    return FieldNote.objects.filter(district=district).select_related("concern").order_by("-at")
+
+
+def round_recent(*, district, author, limit=10):
+    """What this team member captured on the street lately, newest first: [(kind, row)]."""
+    contacts = street_contacts(district=district).filter(author=author)[:limit]
+    notes = field_notes(district=district).filter(author=author)[:limit]
+    concerns = (
+        Concern.objects.filter(district=district, capture_key__isnull=False)
+        .exclude(channel="web")
+        .select_related("category")
+        .order_by("-created_at")[:limit]
+    )
+    rows = (
+        [("contact", c.at, c) for c in contacts]
+        + [("note", n.at, n) for n in notes]
+        + [("concern", c.created_at, c) for c in concerns]
+    )
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return [(kind, row) for kind, _at, row in rows[:limit]]
+
+
+# Audit ------------------------------------------------------------------------------------------
+
+
+def audit_list(*, district, verb_prefix="", target_id=None):
+    """The district's audit trail, newest first."""
+    qs = AuditEvent.objects.filter(district=district).select_related("actor").order_by("-created_at", "-pk")
+    if verb_prefix:
+        qs = qs.filter(verb__startswith=verb_prefix)
+    if target_id is not None:
+        qs = qs.filter(target_type="concerns.concern", target_id=str(target_id))
+    return qs
+
+
+def concern_audit(*, concern):
+    return audit_list(district=concern.district).filter(target_type="concerns.concern", target_id=str(concern.pk))
+
+
+# Privacy -----------------------------------------------------------------------------------------
+
+
+def privacy_concerns(*, email, districts):
+    """Concerns a person reported, by e-mail address or through their account."""
+    email = email.strip().lower()
+    return Concern.objects.filter(district__in=districts).filter(
+        Q(reporter_email__iexact=email) | Q(reporter__email__iexact=email)
+    )
+
+
+def privacy_subscriptions(*, email, districts):
+    return Subscription.objects.filter(concern__district__in=districts, email__iexact=email.strip())
+
+
+def privacy_data(*, email, districts):
+    """Everything stored about an e-mail address in these districts, as plain data (Art. 15)."""
+    concerns = privacy_concerns(email=email, districts=districts).select_related("district", "category")
+    photo_counts = {}
+    for concern_id in Photo.objects.filter(concern__in=concerns).values_list("concern_id", flat=True):
+        photo_counts[concern_id] = photo_counts.get(concern_id, 0) + 1
+    public_updates = {}
+    for update in Update.objects.filter(concern__in=concerns, is_public=True).order_by("created_at"):
+        public_updates.setdefault(update.concern_id, []).append(
+            {"at": update.created_at.isoformat(), "kind": update.kind, "text": update.text, "status": update.new_status}
+        )
+    return {
+        "email": email.strip().lower(),
+        "generated_at": timezone.now().isoformat(),
+        "concerns": [
+            {
+                "id": c.pk,
+                "district": c.district.slug,
+                "created": c.created_at.isoformat(),
+                "category": c.category.name,
+                "title": c.title,
+                "description": c.description,
+                "address": c.address,
+                "lat": c.lat,
+                "lon": c.lon,
+                "status": c.status,
+                "channel": c.channel,
+                "language": c.language,
+                "reporter_name": c.reporter_name,
+                "reporter_email": c.reporter_email,
+                "reporter_phone": c.reporter_phone,
+                "contact_consent_at": c.contact_consent_at.isoformat() if c.contact_consent_at else None,
+                "photos": photo_counts.get(c.pk, 0),
+                "public_updates": public_updates.get(c.pk, []),
+            }
+            for c in concerns
+        ],
+        "subscriptions": [
+            {
+                "concern": s.concern_id,
+                "language": s.language,
+                "created": s.created_at.isoformat(),
+                "confirmed": s.confirmed_at.isoformat() if s.confirmed_at else None,
+            }
+            for s in privacy_subscriptions(email=email, districts=districts)
+        ],
+    }
