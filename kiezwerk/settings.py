@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kiezwerk.core.context_processors.site",
+                "kiezwerk.accounts.context_processors.roles",
             ],
         },
     },
@@ -157,6 +158,16 @@ EMAIL_TIMEOUT = 20
 # Internationalisation: German first.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Languages residents write in and reply templates are kept in (names in their own language).
+CONTENT_LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("pl", "Polski"),
+]
 LOCALE_PATHS = [BASE_DIR / "kiezwerk" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -21,16 +21,22 @@ MODERATOR_KINDS = {RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
 TEAM_KINDS = {RoleKind.MANAGER, RoleKind.MODERATOR, RoleKind.VOLUNTEER}
 
 
-def roles(user, district):
-    """The role kinds a user holds in a district (city-wide roles included), cached per request user."""
-    if not user.is_authenticated:
-        return frozenset()
+def _role_cache(user):
+    """{district_id (None for city-wide): {kinds}} of a user, loaded once per request user."""
     cache = getattr(user, "_role_cache", None)
     if cache is None:
         cache = {}
         for district_id, kind in user.roles.values_list("district_id", "kind"):
             cache.setdefault(district_id, set()).add(kind)
         user._role_cache = cache
+    return cache
+
+
+def roles(user, district):
+    """The role kinds a user holds in a district (city-wide roles included)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = _role_cache(user)
     return frozenset(cache.get(district.pk, set()) | cache.get(None, set()))
 
 
@@ -55,6 +61,29 @@ def can_moderate(user, district):
 def can_see_reporter(user, concern):
     """Reporter's name and e-mail are for the district's staff only."""
     return is_staff_of(user, concern.district)
+
+
+def is_desk_user(user):
+    """Whether the user is staff of any district: the desk is theirs."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(kinds & STAFF_KINDS for kinds in _role_cache(user).values())
+
+
+def can_use_desk(user, slug, **kwargs):
+    """Staff of the district named by `slug`; 404 when there is no such district."""
+    return is_staff_of(user, district_by_slug(slug))
+
+
+def can_work_concern(user, pk, **kwargs):
+    """Staff of the concern's district. A concern the user may not work on is a 404, like a missing one."""
+    concern_for_staff(user, pk)
+    return True
+
+
+def can_moderate_desk_concern(user, pk, **kwargs):
+    """Moderators (and city admins) of the concern's district; other staff get 403, everybody else 404."""
+    return can_moderate(user, concern_for_staff(user, pk).district)
 
 
 # Declaring a view's policy ----------------------------------------------------
@@ -88,6 +117,32 @@ def requires(predicate):
 
 
 # Rows for a viewer --------------------------------------------------------------
+
+
+def district_by_slug(slug):
+    from django.shortcuts import get_object_or_404
+
+    from kiezwerk.core.models import District
+
+    return get_object_or_404(District, slug=slug)
+
+
+def concern_for_staff(user, pk):
+    """A concern of a district the user is staff of; Http404 for missing and forbidden alike."""
+    from django.http import Http404
+
+    from kiezwerk.concerns.models import Concern
+
+    concern = (
+        Concern.objects.select_related(
+            "district", "category", "category__parent", "assignee", "reporter", "duplicate_of"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if concern is None or not is_staff_of(user, concern.district):
+        raise Http404
+    return concern
 
 
 def concern_for_viewer(user, pk):

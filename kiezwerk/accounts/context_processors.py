@@ -1,0 +1,6 @@
+from . import policy
+
+
+def roles(request):
+    """Whether the navigation shows the desk; evaluated only where a template asks."""
+    return {"is_desk_user": lambda: policy.is_desk_user(request.user)}

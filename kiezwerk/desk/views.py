@@ -1,0 +1,560 @@
+"""The manager's desk: thin views over the desk's and the concerns' services."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kiezwerk.accounts import policy
+from kiezwerk.concerns import services as concern_services
+from kiezwerk.concerns.models import Concern
+from kiezwerk.core import selectors as core_selectors
+
+from . import forms, selectors, services
+from .models import FieldNote, ReplyTemplate, StreetContact
+
+PAGE_SIZE = 25
+# The street round's offline queue sends forms with this header and reads a JSON answer.
+QUEUE_HEADER = "X-Capture-Queue"
+
+
+def _district(slug):
+    return policy.district_by_slug(slug)
+
+
+def _staff_districts(user):
+    return [d for d in core_selectors.district_list() if policy.is_staff_of(user, d)]
+
+
+@policy.requires(policy.is_desk_user)
+@require_GET
+def home(request):
+    districts = _staff_districts(request.user)
+    if len(districts) == 1:
+        return redirect("desk:inbox", slug=districts[0].slug)
+    return render(request, "desk/home.html", {"districts": districts})
+
+
+# Inbox -------------------------------------------------------------------------------------------
+
+
+@policy.requires(policy.can_use_desk)
+@require_GET
+def inbox(request, slug):
+    district = _district(slug)
+    filter_form = forms.InboxFilterForm(request.GET or None, district=district, user=request.user)
+    concerns = selectors.inbox(district=district, **filter_form.filters())
+    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "district": district,
+        "filter_form": filter_form,
+        "page": page,
+        "query": query.urlencode(),
+        "bulk_form": forms.BulkForm(district=district),
+        "saved_filters": selectors.saved_filters(user=request.user, district=district),
+        "saved_filter_form": forms.SavedFilterForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "desk/inbox.html", context)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def inbox_bulk(request, slug):
+    district = _district(slug)
+    form = forms.BulkForm(request.POST, district=district)
+    back = request.POST.get("next", "")
+    back = back if back.startswith(reverse("desk:inbox", args=[slug])) else reverse("desk:inbox", args=[slug])
+    if form.is_valid():
+        data = form.cleaned_data
+        concerns = Concern.objects.filter(district=district, pk__in=data["concerns"]).order_by("pk")
+        if len(concerns) != len(set(data["concerns"])):
+            messages.error(request, _("Some of the selected concerns are not in this district. Nothing was changed."))
+            return redirect(back)
+        try:
+            count = services.concerns_bulk_change(
+                district=district,
+                actor=request.user,
+                concerns=concerns,
+                action=data["action"],
+                assignee=data["assignee"],
+                status=data["status"],
+                category=data["category"],
+                text=data["text"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(count)s concerns changed.") % {"count": count})
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect(back)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def filter_save(request, slug):
+    district = _district(slug)
+    form = forms.SavedFilterForm(request.POST)
+    if form.is_valid():
+        query = request.POST.get("query", "")
+        services.saved_filter_save(user=request.user, district=district, name=form.cleaned_data["name"], query=query)
+        messages.success(request, _("The filter has been saved."))
+        return redirect(reverse("desk:inbox", args=[slug]) + (f"?{query}" if query else ""))
+    messages.error(request, _("Please give the filter a name."))
+    return redirect("desk:inbox", slug=slug)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def filter_delete(request, slug, filter_id):
+    district = _district(slug)
+    selectors.saved_filters(user=request.user, district=district).filter(pk=filter_id).delete()
+    messages.success(request, _("The filter has been deleted."))
+    return redirect("desk:inbox", slug=slug)
+
+
+# Today -------------------------------------------------------------------------------------------
+
+
+@policy.requires(policy.can_use_desk)
+@require_GET
+def today(request, slug):
+    district = _district(slug)
+    day = timezone.localdate()
+    context = {"district": district, "today": day, **selectors.today_view(district=district, today=day)}
+    return render(request, "desk/today.html", context)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def note_follow_up(request, slug, note_id):
+    district = _district(slug)
+    note = get_object_or_404(FieldNote, pk=note_id, district=district)
+    form = forms.NoteFollowUpForm(request.POST)
+    if form.is_valid():
+        services.field_note_follow_up(
+            note=note, actor=request.user, on=form.cleaned_data["on"], done=form.cleaned_data["done"]
+        )
+        messages.success(request, _("The follow-up has been saved."))
+    else:
+        messages.error(request, _("Please enter a valid date."))
+    return redirect("desk:today", slug=slug)
+
+
+# Concern workspace -------------------------------------------------------------------------------
+
+
+def _workspace(request, concern, bound=None, status=200):
+    """The workspace page; `bound` replaces the empty form of the action that failed."""
+    district = concern.district
+    context = {
+        "concern": concern,
+        "district": district,
+        "reply_form": forms.ReplyForm(concern=concern),
+        "assign_form": forms.AssignForm(district=district, initial={"assignee": concern.assignee_id}),
+        "category_form": forms.CategoryForm(district=district, initial={"category": concern.category_id}),
+        "follow_up_form": forms.FollowUpForm(initial={"on": concern.follow_up_on}),
+        "duplicate_form": forms.DuplicateForm(),
+        "redact_form": forms.RedactForm(initial={"field": "description", "text": concern.description}),
+        "photo_redact_form": forms.PhotoRedactForm(),
+        "can_moderate": policy.can_moderate(request.user, district),
+        "audit": selectors.concern_audit(concern=concern)[:30],
+        **selectors.workspace(concern=concern),
+        **(bound or {}),
+    }
+    return render(request, "desk/concern.html", context, status=status)
+
+
+@policy.requires(policy.can_work_concern)
+@require_GET
+def concern(request, pk):
+    return _workspace(request, policy.concern_for_staff(request.user, pk))
+
+
+def _act(request, concern, name, form, call, success):
+    """Run one workspace action: a valid form calls the service; errors re-render the workspace."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect("desk:concern", pk=concern.pk)
+    return _workspace(request, concern, {name: form, "failed": name}, status=400)
+
+
+@policy.requires(policy.can_work_concern)
+@require_POST
+def concern_reply(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.ReplyForm(request.POST, concern=concern)
+
+    def call(data):
+        concern_services.concern_reply(concern=concern, actor=request.user, **form.reply_kwargs())
+
+    is_note = request.POST.get("visibility") == forms.ReplyForm.INTERNAL
+    return _act(request, concern, "reply_form", form, call, _("Note saved.") if is_note else _("Reply published."))
+
+
+@policy.requires(policy.can_work_concern)
+@require_POST
+def concern_assign(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.AssignForm(request.POST, district=concern.district)
+
+    def call(data):
+        concern_services.concern_assign(concern=concern, actor=request.user, assignee=data["assignee"])
+
+    return _act(request, concern, "assign_form", form, call, _("Assignment saved."))
+
+
+@policy.requires(policy.can_work_concern)
+@require_POST
+def concern_categorise(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.CategoryForm(request.POST, district=concern.district)
+
+    def call(data):
+        concern_services.concern_categorise(concern=concern, actor=request.user, category=data["category"])
+
+    return _act(request, concern, "category_form", form, call, _("Category changed."))
+
+
+@policy.requires(policy.can_work_concern)
+@require_POST
+def concern_follow_up(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.FollowUpForm(request.POST)
+
+    def call(data):
+        concern_services.concern_follow_up(concern=concern, actor=request.user, on=data["on"])
+
+    return _act(request, concern, "follow_up_form", form, call, _("Follow-up saved."))
+
+
+@policy.requires(policy.can_work_concern)
+@require_POST
+def concern_duplicate(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.DuplicateForm(request.POST)
+
+    def call(data):
+        original = Concern.objects.filter(pk=data["original"], district=concern.district).first()
+        if original is None:
+            raise ValidationError(
+                _("There is no concern no. %(number)s in this district."),
+                code="original",
+                params={"number": data["original"]},
+            )
+        concern_services.concern_mark_duplicate(
+            concern=concern, actor=request.user, original=original, text=data["text"]
+        )
+
+    return _act(request, concern, "duplicate_form", form, call, _("Marked as duplicate; the resident has been told."))
+
+
+@policy.requires(policy.can_moderate_desk_concern)
+@require_POST
+def concern_redact(request, pk):
+    concern = policy.concern_for_staff(request.user, pk)
+    form = forms.RedactForm(request.POST)
+
+    def call(data):
+        concern_services.concern_redact(concern=concern, actor=request.user, **data)
+
+    return _act(request, concern, "redact_form", form, call, _("Text redacted; the original is kept for the team."))
+
+
+@policy.requires(policy.can_moderate_desk_concern)
+@require_POST
+def photo_redact(request, pk, photo_id):
+    concern = policy.concern_for_staff(request.user, pk)
+    photo = get_object_or_404(concern.photos, pk=photo_id)
+    form = forms.PhotoRedactForm(request.POST)
+
+    def call(data):
+        concern_services.photo_redact(photo=photo, actor=request.user, reason=data["reason"])
+
+    return _act(
+        request, concern, "photo_redact_form", form, call, _("Photo blurred; the original is kept for the team.")
+    )
+
+
+@policy.requires(policy.can_work_concern)
+@require_GET
+def photo_original(request, pk, photo_id):
+    """The original of a redacted photo, for the district's staff only; never cached."""
+    concern = policy.concern_for_staff(request.user, pk)
+    photo = get_object_or_404(concern.photos.exclude(original=""), pk=photo_id)
+    response = FileResponse(photo.original.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Street round and intake -----------------------------------------------------------------------
+
+
+def _queued(request):
+    return request.headers.get(QUEUE_HEADER) == "1"
+
+
+def _captured(request, row, created, message, back):
+    """Answer a captured form: JSON for the offline queue, a redirect otherwise."""
+    if _queued(request):
+        return JsonResponse({"created": created, "id": row.pk}, status=201 if created else 200)
+    messages.success(request, message if created else _("This was already received; nothing was added."))
+    return redirect(back)
+
+
+def _capture_errors(request, form, page, context):
+    if _queued(request):
+        return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=400)
+    return render(request, page, context, status=400)
+
+
+def _round_context(request, district, **bound):
+    return {
+        "district": district,
+        "concern_form": forms.CaptureConcernForm(district=district, initial={"channel": "street"}),
+        "contact_form": forms.StreetContactForm(district=district),
+        "note_form": forms.FieldNoteForm(district=district),
+        "recent": selectors.round_recent(district=district, author=request.user),
+        "streets": core_selectors.street_list(district=district),
+        **bound,
+    }
+
+
+@policy.requires(policy.can_use_desk)
+@require_GET
+def street_round(request, slug):
+    district = _district(slug)
+    return render(request, "desk/round.html", _round_context(request, district))
+
+
+@policy.requires(policy.can_use_desk)
+@require_http_methods(["GET", "POST"])
+def capture(request, slug):
+    """Record a concern someone told, phoned in or brought to the office. The round page posts here too."""
+    district = _district(slug)
+    from_round = request.POST.get("from") == "round" or request.GET.get("from") == "round"
+    form = forms.CaptureConcernForm(
+        request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
+    )
+    if request.method == "POST":
+        form.collect_photos()
+        if form.is_valid():
+            try:
+                concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                message = _("Concern no. %(number)s recorded.") % {"number": concern.pk}
+                back = reverse("desk:round", args=[slug]) if from_round else reverse("desk:concern", args=[concern.pk])
+                return _captured(request, concern, token is not None, message, back)
+    page = "desk/round.html" if from_round else "desk/capture.html"
+    context = (
+        _round_context(request, district, concern_form=form, failed="concern")
+        if from_round
+        else {"district": district, "form": form, "streets": core_selectors.street_list(district=district)}
+    )
+    if request.method == "POST":
+        return _capture_errors(request, form, page, context)
+    return render(request, page, context)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def contact_record(request, slug):
+    district = _district(slug)
+    form = forms.StreetContactForm(request.POST, district=district)
+    if form.is_valid():
+        try:
+            contact, created = services.street_contact_record(
+                district=district, author=request.user, **form.record_kwargs()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _captured(
+                request, contact, created, _("Street contact counted."), reverse("desk:round", args=[slug])
+            )
+    context = _round_context(request, district, contact_form=form, failed="contact")
+    return _capture_errors(request, form, "desk/round.html", context)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def contact_to_concern(request, slug, contact_id):
+    district = _district(slug)
+    contact = get_object_or_404(StreetContact, pk=contact_id, district=district)
+    try:
+        concern = services.street_contact_to_concern(contact=contact, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("desk:round", slug=slug)
+    messages.success(request, _("Concern no. %(number)s created from the street contact.") % {"number": concern.pk})
+    return redirect("desk:concern", pk=concern.pk)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def note_record(request, slug):
+    district = _district(slug)
+    form = forms.FieldNoteForm(request.POST, district=district)
+    if form.is_valid():
+        try:
+            note, created = services.field_note_record(district=district, author=request.user, **form.record_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _captured(request, note, created, _("Conversation note saved."), reverse("desk:round", args=[slug]))
+    context = _round_context(request, district, note_form=form, failed="note")
+    return _capture_errors(request, form, "desk/round.html", context)
+
+
+@policy.public  # the script holds no data; the pages it caches are the desk's own
+@require_GET
+def service_worker(request):
+    """The street round's service worker, served from /desk/ so that it may control the desk's pages."""
+    response = HttpResponse(render_to_string("desk/sw.js"), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/desk/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# Reply templates ---------------------------------------------------------------------------------
+
+
+@policy.requires(policy.can_use_desk)
+@require_http_methods(["GET", "POST"])
+def templates(request, slug, template_id=None):
+    district = _district(slug)
+    template = get_object_or_404(ReplyTemplate, pk=template_id, district=district) if template_id else None
+    form = forms.ReplyTemplateForm(request.POST or None, template=template)
+    if form.is_valid():
+        try:
+            services.reply_template_save(district=district, actor=request.user, template=template, **form.save_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The template has been saved."))
+            return redirect("desk:templates", slug=slug)
+    context = {
+        "district": district,
+        "form": form,
+        "template": template,
+        "templates": selectors.reply_templates(district=district),
+    }
+    return render(request, "desk/templates.html", context, status=400 if form.errors else 200)
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def template_delete(request, slug, template_id):
+    district = _district(slug)
+    template = get_object_or_404(ReplyTemplate, pk=template_id, district=district)
+    services.reply_template_delete(template=template, actor=request.user)
+    messages.success(request, _("The template has been deleted."))
+    return redirect("desk:templates", slug=slug)
+
+
+# Audit ---------------------------------------------------------------------------------------------
+
+AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "details"]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@policy.requires(policy.can_use_desk)
+@require_GET
+def audit(request, slug):
+    district = _district(slug)
+    form = forms.AuditFilterForm(request.GET or None)
+    events = selectors.audit_list(district=district, **form.filters())
+    if request.GET.get("format") == "csv":
+        writer = csv.writer(_Echo())
+        rows = (
+            [
+                event.created_at.isoformat(timespec="seconds"),
+                event.actor.email if event.actor else "",
+                event.verb,
+                event.target_type,
+                event.target_id,
+                json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+            ]
+            for event in events.iterator(chunk_size=2000)
+        )
+        response = StreamingHttpResponse(
+            _csv(writer, rows),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-audit.csv"'
+        return response
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "desk/audit.html", {"district": district, "form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _csv(writer, rows):
+    yield writer.writerow(AUDIT_CSV_FIELDS)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+# Privacy -----------------------------------------------------------------------------------------
+
+
+def _privacy_districts(user, district):
+    """The districts a privacy request covers: every district the user is staff of."""
+    return _staff_districts(user) or [district]
+
+
+@policy.requires(policy.can_use_desk)
+@require_http_methods(["GET", "POST"])
+def privacy(request, slug):
+    district = _district(slug)
+    districts = _privacy_districts(request.user, district)
+    action = request.POST.get("action", "")
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = (forms.PrivacyEraseForm if action == "erase" else forms.PrivacyForm)(data)
+    context = {"district": district, "districts": districts, "form": form}
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        if action == "export":
+            export = services.privacy_export(email=email, districts=districts, actor=request.user)
+            response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response["Content-Disposition"] = 'attachment; filename="kiezwerk-auskunft.json"'
+            return response
+        if action == "erase":
+            counts = services.privacy_erase(email=email, districts=districts, actor=request.user)
+            messages.success(
+                request,
+                _("Anonymised: %(concerns)s concerns; deleted: %(subscriptions)s subscriptions. The concerns remain.")
+                % counts,
+            )
+            return redirect("desk:privacy", slug=slug)
+        context["found"] = selectors.privacy_data(email=email, districts=districts)
+        context["erase_form"] = forms.PrivacyEraseForm(initial={"email": email})
+    elif action == "erase":
+        context["found"] = selectors.privacy_data(email=request.POST.get("email", ""), districts=districts)
+        context["erase_form"] = form
+    return render(request, "desk/privacy.html", context, status=400 if form.errors else 200)
