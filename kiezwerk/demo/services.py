@@ -1,13 +1,19 @@
-"""The demo district "Oberhausen": boundary, streets, categories, one user per role, ~150 concerns.
+"""The demo district "Oberhausen": boundary, streets, categories, one user per role, ~150 concerns, and the desk.
 
-Idempotent: running it again updates the district, streets, categories and users
-and leaves existing concerns alone.
+The desk (data/oberhausen_desk.json): reply templates, assignments, follow-ups and internal notes
+on open concerns, two duplicates, street contacts and conversation notes; dates relative to the day
+the demo is loaded.
+
+Idempotent: running it again updates the district, streets, categories, users and reply templates
+and leaves existing concerns alone. The desk's concern changes are made once, together with the
+conversation notes (their capture keys mark the demo as loaded); street contacts and notes are
+stored once each under their capture keys (append to their lists, never reorder).
 """
 
 import hashlib
 import json
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -20,8 +26,11 @@ from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.services import district_load, district_touch, street_save
+from kiezwerk.desk import services as desk_services
+from kiezwerk.desk.models import FieldNote, ReplyTemplate
 
 DATA = Path(__file__).parent / "data" / "oberhausen.json"
+DESK_DATA = Path(__file__).parent / "data" / "oberhausen_desk.json"
 PASSWORD = "kiezwerk-demo"
 
 DEMO_USERS = [
@@ -34,9 +43,10 @@ DEMO_USERS = [
 ]
 
 
-def demo_load(*, data_path=DATA):
+def demo_load(*, data_path=DATA, desk_path=DESK_DATA):
     """Create or refresh the demo district. Returns (district, users, concerns_created)."""
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    desk = json.loads(Path(desk_path).read_text(encoding="utf-8")) if desk_path else None
     with transaction.atomic():
         spec = data["district"]
         district = district_load(
@@ -63,6 +73,9 @@ def demo_load(*, data_path=DATA):
         with transaction.atomic():
             created = _concerns_create(district, streets, categories, users, data["concerns"])
             district_touch(district=district)
+    if desk:
+        with transaction.atomic():
+            _desk_load(district, streets, categories, users, desk)
     return district, users, created
 
 
@@ -170,3 +183,103 @@ def _supporters_add(concern, count):
         ignore_conflicts=True,
     )
     Concern.objects.filter(pk=concern.pk).update(supporter_count=count)
+
+
+# The desk ------------------------------------------------------------------------------------
+
+
+def _desk_load(district, streets, categories, users, spec):
+    """Reply templates, the team's work on open concerns, the street round and conversation notes."""
+    rng = random.Random(2_500)
+    manager = users[RoleKind.MANAGER]
+    team = {"manager": manager, "volunteer": users[RoleKind.VOLUNTEER]}
+    today = timezone.localdate()
+    key = f"demo:{district.slug}:"
+    _templates_save(district, manager, spec["reply_templates"])
+    first = not FieldNote.objects.filter(district=district, capture_key__startswith=key).exists()
+    concerns = {c.title: c for c in Concern.objects.filter(district=district)}
+    if first:
+        _concerns_work(district, manager, team, concerns, spec["concerns"], today)
+        _duplicates_mark(manager, concerns, spec["duplicates"])
+    for index, contact in enumerate(spec["street_contacts"]):
+        lat, lon = _place(district, streets[contact["street"]], contact["house_number"], rng)
+        desk_services.street_contact_record(
+            district=district,
+            author=manager,
+            topic=categories[contact["topic"]],
+            at=_local(today, contact["days_ago"], contact["time"]),
+            lat=lat,
+            lon=lon,
+            place=contact["place"],
+            note=contact["note"],
+            language=contact["language"],
+            people=contact["people"],
+            capture_key=f"{key}contact:{index}",
+        )
+    for index, note in enumerate(spec["field_notes"]):
+        lat, lon = _place(district, streets[note["street"]], note["house_number"], rng)
+        follow_up = note["follow_up_in_days"]
+        desk_services.field_note_record(
+            district=district,
+            author=manager,
+            met=note["met"],
+            text=note["text"],
+            at=_local(today, note["days_ago"], note["time"]),
+            lat=lat,
+            lon=lon,
+            place=note["place"],
+            concern=concerns.get(note["concern"]) if note["concern"] else None,
+            follow_up_on=None if follow_up is None else today + timedelta(days=follow_up),
+            capture_key=f"{key}note:{index}",
+        )
+
+
+def _local(today, days_ago, hour_minute):
+    return timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time.fromisoformat(hour_minute)))
+
+
+def _templates_save(district, actor, specs):
+    """Create the templates; bring back the data's texts where they differ (and only there: no audit noise)."""
+    existing = {t.title: t for t in ReplyTemplate.objects.filter(district=district)}
+    for position, spec in enumerate(specs):
+        template = existing.get(spec["title"])
+        if template and template.texts == spec["texts"] and template.position == position:
+            continue
+        desk_services.reply_template_save(
+            district=district,
+            actor=actor,
+            title=spec["title"],
+            texts=spec["texts"],
+            template=template,
+            position=position,
+        )
+
+
+def _concerns_work(district, manager, team, concerns, specs, today):
+    """Assign, give follow-up dates and write internal notes, on concerns still open."""
+    now = timezone.now()
+    for spec in specs:
+        concern = concerns.get(spec["title"])
+        if concern is None or not concern.is_open:
+            continue  # changed or closed by hand since the demo was loaded
+        assignee = team[spec["assignee"]]
+        for note in spec["notes"]:
+            at = min(concern.created_at + timedelta(days=note["after_days"], hours=3), now - timedelta(minutes=5))
+            concern_services.concern_reply(concern=concern, actor=assignee, text=note["text"], is_public=False, at=at)
+        if concern.assignee_id is None:
+            concern_services.concern_assign(concern=concern, actor=manager, assignee=assignee)
+        if concern.follow_up_on is None:
+            on = today + timedelta(days=spec["follow_up_in_days"])
+            concern_services.concern_follow_up(concern=concern, actor=manager, on=on)
+        # The work is backdated like the notes: the public map should not show these as changed today.
+        Concern.objects.filter(pk=concern.pk).update(
+            updated_at=max(concern.created_at, concern.updates.latest("created_at").created_at)
+        )
+
+
+def _duplicates_mark(manager, concerns, specs):
+    for spec in specs:
+        concern, original = concerns.get(spec["concern"]), concerns.get(spec["original"])
+        if concern is None or original is None or not concern.is_open or not original.is_open:
+            continue
+        concern_services.concern_mark_duplicate(concern=concern, actor=manager, original=original, text=spec["text"])

@@ -1,11 +1,21 @@
-from kiezwerk.accounts.models import Role
-from kiezwerk.concerns.models import Concern, Moderation
+from datetime import timedelta
+
+from django.utils import timezone
+
+from kiezwerk.accounts import policy
+from kiezwerk.accounts.models import Role, RoleKind
+from kiezwerk.concerns import selectors as concern_selectors
+from kiezwerk.concerns.models import Concern, ConcernStatus, Moderation, Update, UpdateKind
+from kiezwerk.core.models import AuditEvent
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
+from kiezwerk.desk import selectors as desk_selectors
+from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
 
 
 def test_demo_data_passes_its_checks(capsys):
     assert check_demo_data.main(["check", str(DATA)]) == 0
+    assert "Desk: oberhausen_desk.json" in capsys.readouterr().out
 
 
 def test_demo_is_complete_and_idempotent(db, client):
@@ -18,7 +28,87 @@ def test_demo_is_complete_and_idempotent(db, client):
     assert concerns.filter(moderation=Moderation.APPROVED).exists()
     assert concerns.filter(updates__kind="status").exists()
     assert district.streets.count() >= 28
+    _assert_desk(district, users)
+    _assert_internal_notes(district)
+    desk = _desk_counts(district)
     _district, _users, again = demo_load()
     assert again == 0 and Concern.objects.count() == created and Role.objects.count() == len(DEMO_USERS)
+    assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
     # A demo user can log in with the printed password.
     assert client.login(email="quartiersmanager@example.org", password="kiezwerk-demo")
+
+
+def _desk_counts(district):
+    return {
+        "templates": ReplyTemplate.objects.filter(district=district).count(),
+        "contacts": StreetContact.objects.filter(district=district).count(),
+        "notes": FieldNote.objects.filter(district=district).count(),
+        "updates": Update.objects.filter(concern__district=district).count(),
+        "assigned": Concern.objects.filter(district=district).exclude(assignee=None).count(),
+        "follow_ups": sorted(
+            Concern.objects.filter(district=district).exclude(follow_up_on=None).values_list("pk", "follow_up_on")
+        ),
+        "duplicates": Concern.objects.filter(district=district).exclude(duplicate_of=None).count(),
+        "audit": AuditEvent.objects.exclude(verb="district.updated").count(),
+    }
+
+
+def _assert_desk(district, users):
+    """Triage inbox, workspace, street round, follow-ups and today view have something to show."""
+    today = timezone.localdate()
+    manager, volunteer = users[RoleKind.MANAGER], users[RoleKind.VOLUNTEER]
+
+    templates = ReplyTemplate.objects.filter(district=district)
+    assert 6 <= templates.count() <= 8
+    assert all(set(t.texts) == {"de", "en", "tr", "ar", "ru"} for t in templates)
+    assert templates.filter(title__icontains="Abfallwirtschaft").exists()
+
+    open_concerns = Concern.objects.filter(district=district).open()
+    for person in (manager, volunteer):
+        assert open_concerns.filter(assignee=person).exists()
+    assert all(policy.is_team_of(c.assignee, district) for c in open_concerns.exclude(assignee=None))
+    follow_ups = list(open_concerns.exclude(follow_up_on=None).values_list("follow_up_on", flat=True))
+    assert sum(on < today for on in follow_ups) >= 2
+    assert 2 <= sum(on == today for on in follow_ups) <= 3
+    assert sum(on > today for on in follow_ups) >= 3
+    due = desk_selectors.today_view(district=district, today=today)
+    assert len(due["concerns"]) >= 4 and len(due["notes"]) >= 2
+
+    duplicates = Concern.objects.filter(district=district).exclude(duplicate_of=None)
+    assert 1 <= duplicates.count() <= 2
+    for duplicate in duplicates:
+        assert duplicate.status == ConcernStatus.DUPLICATE and duplicate.duplicate_of.is_open
+
+    contacts = StreetContact.objects.filter(district=district)
+    assert 15 <= contacts.count() <= 25
+    assert set(contacts.values_list("language", flat=True)) == {"de", "tr", "ar", "ru"}
+    assert all(c.lat is not None and c.at < timezone.now() for c in contacts)
+    assert contacts.filter(at__lt=timezone.now() - timedelta(days=14)).exists()
+
+    notes = FieldNote.objects.filter(district=district)
+    assert 5 <= notes.count() <= 8
+    assert notes.exclude(concern=None).exists() and notes.filter(concern=None).exists()
+    assert notes.filter(follow_up_on__lt=today).count() == 1
+    assert notes.filter(follow_up_on__gte=today).exists()
+    assert notes.filter(met__icontains="Hausmeister").exists()
+
+
+def _assert_internal_notes(district):
+    notes = Update.objects.filter(concern__district=district, kind=UpdateKind.NOTE)
+    assert notes.count() >= 5
+    assert not notes.filter(is_public=True).exists()
+    assert all(note.created_at <= timezone.now() for note in notes)
+    concern = notes.first().concern
+    public = concern_selectors.concern_timeline(concern=concern)
+    assert not public.filter(kind=UpdateKind.NOTE).exists()
+    assert concern_selectors.concern_timeline(concern=concern, include_internal=True).filter(kind=UpdateKind.NOTE)
+
+
+def test_demo_desk_comes_to_a_demo_loaded_before_it(db):
+    district, _users, _created = demo_load(desk_path=None)
+    assert not ReplyTemplate.objects.exists() and not FieldNote.objects.exists()
+    demo_load()
+    counts = _desk_counts(district)
+    assert counts["templates"] >= 6 and counts["notes"] >= 5 and counts["assigned"] >= 5 and counts["duplicates"]
+    demo_load()
+    assert _desk_counts(district) == counts

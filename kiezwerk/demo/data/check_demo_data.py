@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Validate the Kiezwerk demo data set (oberhausen.json) and print a summary.
+"""Validate the Kiezwerk demo data set (oberhausen.json and its desk, oberhausen_desk.json) and print a summary.
 
 Usage:  python check_demo_data.py [path/to/oberhausen.json]
+
+The desk file is looked for next to the main file (<name>_desk.json) and checked when present.
 
 Needs only the standard library and shapely (pip install shapely).
 Exits with status 1 and lists every problem if the data breaks a rule.
@@ -51,6 +53,23 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE_RE = re.compile(r"(\+\d[\d ()/-]{6,}|\b0\d{2,5}[ /-]?\d{3,}\b)")
 ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+
+# The desk (oberhausen_desk.json).
+DESK_KEYS = {"reply_templates", "concerns", "duplicates", "street_contacts", "field_notes"}
+TEMPLATE_KEYS = {"title", "texts"}
+TEMPLATE_LANGS = {"de", "en", "tr", "ar", "ru"}
+WORK_KEYS = {"title", "assignee", "follow_up_in_days", "notes"}
+NOTE_KEYS = {"after_days", "text"}
+ASSIGNEES = {"manager", "volunteer"}
+DUPLICATE_KEYS = {"concern", "original", "text"}
+CONTACT_KEYS = {"days_ago", "time", "street", "house_number", "place", "topic", "language", "people", "note"}
+CONTACT_LANGS = {"de", "tr", "ar", "ru"}
+PEOPLE = {1, 3, 10, 30}
+FIELD_NOTE_KEYS = {"days_ago", "time", "met", "street", "house_number", "place", "concern", "follow_up_in_days", "text"}
+OPEN_STATUSES = {"new", "triaged", "referred", "in_progress"}
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Street contacts are counted, never named.
+NAME_RE = re.compile(r"\b(Frau|Herr|Familie|Fam\.)\s+[A-ZÄÖÜ]")
 
 LAT0, LON0 = 48.383, 10.880
 M_PER_DEG_LAT = 111_132.0
@@ -304,6 +323,190 @@ def check_concerns(c, concerns, streets, slugs):
     return stats
 
 
+def check_script(c, where, lang, text):
+    if lang == "ar" and not ARABIC_RE.search(text):
+        c.err(f"{where}: language ar but no Arabic script")
+    if lang == "ru" and not CYRILLIC_RE.search(text):
+        c.err(f"{where}: language ru but no Cyrillic script")
+    if lang in ("de", "tr", "en") and (ARABIC_RE.search(text) or CYRILLIC_RE.search(text)):
+        c.err(f"{where}: language {lang} but text contains Arabic/Cyrillic script")
+
+
+def check_place(c, where, spec, streets):
+    street = streets.get(spec["street"])
+    if street is None:
+        c.err(f"{where}: unknown street {spec['street']!r}")
+    elif not isinstance(spec["house_number"], int) or not (
+        street["first_number"] <= spec["house_number"] <= street["last_number"]
+    ):
+        c.err(f"{where}: house_number {spec['house_number']!r} outside the street's numbers")
+    if not isinstance(spec["days_ago"], int) or not 1 <= spec["days_ago"] <= 42:
+        c.err(f"{where}: days_ago {spec['days_ago']!r} not in 1-42 (the past weeks)")
+    if not isinstance(spec["time"], str) or not TIME_RE.match(spec["time"]):
+        c.err(f"{where}: time {spec['time']!r} is not HH:MM")
+    if not isinstance(spec["place"], str) or len(spec["place"]) > 200:
+        c.err(f"{where}: place must be a string of at most 200 characters")
+
+
+def check_desk(c, desk, streets, slugs, concerns):
+    """The desk's content; concerns are the main file's, by title. Returns a summary dict."""
+    stats = {"follow_ups": Counter(), "notes": 0, "assigned": Counter()}
+    if not c.keys(desk, DESK_KEYS, "desk"):
+        return stats
+    by_title = {con["title"]: con for con in concerns if isinstance(con, dict) and "title" in con}
+
+    templates = desk["reply_templates"]
+    if not 6 <= len(templates) <= 8:
+        c.err(f"desk.reply_templates: expected 6-8, got {len(templates)}")
+    titles = set()
+    for i, t in enumerate(templates):
+        where = f"reply_templates[{i}]"
+        if not c.keys(t, TEMPLATE_KEYS, where):
+            continue
+        if not t["title"].strip() or len(t["title"]) > 100 or t["title"] in titles:
+            c.err(f"{where}: title must be unique and 1-100 characters")
+        titles.add(t["title"])
+        if set(t["texts"]) != TEMPLATE_LANGS:
+            c.err(f"{where}: texts need exactly the languages {sorted(TEMPLATE_LANGS)}, have {sorted(t['texts'])}")
+        for lang, text in t["texts"].items():
+            walk_text(c, f"{where}.texts.{lang}", text)
+            if isinstance(text, str):
+                if not text.strip():
+                    c.err(f"{where}.texts.{lang}: empty")
+                check_script(c, f"{where}.texts.{lang}", lang, text)
+        if isinstance(t["texts"].get("de"), str) and re.search(r"\b(du|dich|dir|dein\w*)\b", t["texts"]["de"]):
+            c.err(f"{where}.texts.de: address residents formally (Sie)")
+
+    for i, w in enumerate(desk["concerns"]):
+        where = f"desk.concerns[{i}]"
+        if not c.keys(w, WORK_KEYS, where):
+            continue
+        con = by_title.get(w["title"])
+        if con is None:
+            c.err(f"{where}: no concern titled {w['title']!r}")
+        elif con["status"] not in OPEN_STATUSES:
+            c.err(f"{where}: concern {w['title']!r} is {con['status']}, not open")
+        if w["assignee"] not in ASSIGNEES:
+            c.err(f"{where}: assignee {w['assignee']!r} not in {sorted(ASSIGNEES)}")
+        stats["assigned"][w["assignee"]] += 1
+        days = w["follow_up_in_days"]
+        if not isinstance(days, int) or not -14 <= days <= 30:
+            c.err(f"{where}: follow_up_in_days {days!r} not in -14..30")
+        else:
+            stats["follow_ups"]["overdue" if days < 0 else "today" if days == 0 else "later"] += 1
+        for j, note in enumerate(w["notes"]):
+            nw = f"{where}.notes[{j}]"
+            if not c.keys(note, NOTE_KEYS, nw):
+                continue
+            walk_text(c, f"{nw}.text", note["text"])
+            if not note["text"].strip():
+                c.err(f"{nw}: empty text")
+            if con and (not isinstance(note["after_days"], int) or not 0 <= note["after_days"] <= con["age_days"]):
+                c.err(f"{nw}: after_days {note['after_days']!r} not within the concern's age")
+            stats["notes"] += 1
+    if len({w.get("title") for w in desk["concerns"]}) != len(desk["concerns"]):
+        c.err("desk.concerns: a concern is listed twice")
+    fu = stats["follow_ups"]
+    if fu["overdue"] < 2 or not 2 <= fu["today"] <= 3 or fu["later"] < 3:
+        c.err(f"desk.concerns: follow-ups should be a few overdue, 2-3 today, some later; are {dict(fu)}")
+    if not stats["notes"]:
+        c.err("desk.concerns: no internal notes")
+
+    duplicates = {}
+    for i, d in enumerate(desk["duplicates"]):
+        where = f"desk.duplicates[{i}]"
+        if not c.keys(d, DUPLICATE_KEYS, where):
+            continue
+        walk_text(c, f"{where}.text", d["text"])
+        for role in ("concern", "original"):
+            con = by_title.get(d[role])
+            if con is None:
+                c.err(f"{where}: no concern titled {d[role]!r}")
+            elif con["status"] not in OPEN_STATUSES:
+                c.err(f"{where}: the {role} {d[role]!r} is {con['status']}, not open")
+        if d["concern"] == d["original"]:
+            c.err(f"{where}: a concern cannot be its own duplicate")
+        elif (
+            d["concern"] in by_title
+            and d["original"] in by_title
+            and by_title[d["concern"]]["age_days"] > by_title[d["original"]]["age_days"]
+        ):
+            c.err(f"{where}: the duplicate is older than the original")
+        duplicates[d["concern"]] = d["original"]
+    if not 1 <= len(duplicates) <= 2:
+        c.err(f"desk.duplicates: expected 1-2, got {len(duplicates)}")
+    for original in duplicates.values():
+        if original in duplicates:
+            c.err(f"desk.duplicates: original {original!r} is itself marked as a duplicate")
+    worked = {w.get("title") for w in desk["concerns"]}
+    if worked & set(duplicates):
+        c.err("desk: a concern marked as a duplicate also gets assigned or followed up")
+
+    contacts = desk["street_contacts"]
+    if not 15 <= len(contacts) <= 25:
+        c.err(f"desk.street_contacts: expected 15-25, got {len(contacts)}")
+    stats["contact_langs"] = Counter()
+    for i, sc in enumerate(contacts):
+        where = f"street_contacts[{i}]"
+        if not c.keys(sc, CONTACT_KEYS, where):
+            continue
+        check_place(c, where, sc, streets)
+        if sc["topic"] not in slugs:
+            c.err(f"{where}: unknown topic {sc['topic']!r}")
+        if sc["language"] not in CONTACT_LANGS:
+            c.err(f"{where}: language {sc['language']!r} not in {sorted(CONTACT_LANGS)}")
+        stats["contact_langs"][sc["language"]] += 1
+        if sc["people"] not in PEOPLE:
+            c.err(f"{where}: people {sc['people']!r} not in {sorted(PEOPLE)}")
+        walk_text(c, f"{where}.note", sc["note"])
+        if not sc["note"].strip() or len(sc["note"]) > 160:
+            c.err(f"{where}: note must be short (1-160 characters)")
+        if NAME_RE.search(sc["note"]) or NAME_RE.search(sc["place"]):
+            c.err(f"{where}: street contacts name nobody")
+    if set(stats["contact_langs"]) != CONTACT_LANGS:
+        c.err(f"desk.street_contacts: languages {sorted(stats['contact_langs'])}, expected all of {CONTACT_LANGS}")
+
+    notes = desk["field_notes"]
+    if not 5 <= len(notes) <= 8:
+        c.err(f"desk.field_notes: expected 5-8, got {len(notes)}")
+    linked = overdue = with_follow_up = 0
+    for i, fn in enumerate(notes):
+        where = f"field_notes[{i}]"
+        if not c.keys(fn, FIELD_NOTE_KEYS, where):
+            continue
+        check_place(c, where, fn, streets)
+        for k in ("met", "text"):
+            walk_text(c, f"{where}.{k}", fn[k])
+            if not fn[k].strip():
+                c.err(f"{where}: empty {k}")
+        if len(fn["met"]) > 300:
+            c.err(f"{where}: met longer than 300 characters")
+        if NAME_RE.search(fn["met"]):
+            c.err(f"{where}: name organisations and roles, not people")
+        if fn["concern"] is not None:
+            linked += 1
+            if fn["concern"] not in by_title:
+                c.err(f"{where}: no concern titled {fn['concern']!r}")
+        days = fn["follow_up_in_days"]
+        if days is not None:
+            with_follow_up += 1
+            overdue += days < 0
+            if not isinstance(days, int) or not -14 <= days <= 30:
+                c.err(f"{where}: follow_up_in_days {days!r} not in -14..30")
+    if not linked or linked == len(notes):
+        c.err("desk.field_notes: some (not all) should be linked to a concern")
+    if overdue != 1 or with_follow_up < 2:
+        c.err(f"desk.field_notes: expected several follow-ups, exactly one overdue; {with_follow_up}, {overdue}")
+    stats.update(
+        templates=len(templates),
+        duplicates=len(duplicates),
+        contacts=len(contacts),
+        field_notes=len(notes),
+        linked=linked,
+    )
+    return stats
+
+
 def pct(part, whole):
     return f"{100.0 * part / whole:4.1f}%" if whole else "  - "
 
@@ -336,6 +539,13 @@ def main(argv):
             c.err(f"language {lang}: {share:.1%} is too far from about {target:.0%}")
     if not 8 <= stats["top"]["safety"] <= 10:
         c.err(f"safety concerns: {stats['top']['safety']}, expected 8-10")
+    desk_path = path.with_name(f"{path.stem}_desk.json")
+    desk = None
+    if desk_path.exists():
+        desk_raw = desk_path.read_text(encoding="utf-8")
+        if "\\u0" in desk_raw:
+            c.err(f"{desk_path.name}: contains \\u escapes; write it with ensure_ascii=False")
+        desk = check_desk(c, json.loads(desk_raw), streets, slugs, data["concerns"])
 
     # summary
     print(f"File: {path}")
@@ -354,6 +564,16 @@ def main(argv):
     print("  by group:  " + ", ".join(f"{t} {stats['top'][t]}" for t in REQUIRED_TOP))
     print("  age:       " + ", ".join(f"{q * 91}-{min(q * 91 + 90, 364)} d: {stats['quarter'][q]}" for q in range(4)))
     print(f"  supporters: 0-3: {stats['supporters']['0-3']}, 4-25: {stats['supporters']['4-25']}")
+    if desk and "templates" in desk:
+        fu, assigned = desk["follow_ups"], desk["assigned"]
+        print(f"Desk: {desk_path.name}, {desk['templates']} reply templates")
+        print(
+            f"  concerns worked on: manager {assigned['manager']}, volunteer {assigned['volunteer']}; follow-ups "
+            f"overdue {fu['overdue']}, today {fu['today']}, later {fu['later']}; internal notes {desk['notes']}"
+        )
+        print(f"  duplicates: {desk['duplicates']}")
+        print(f"  street contacts: {desk['contacts']} ({dict(sorted(desk['contact_langs'].items()))})")
+        print(f"  conversation notes: {desk['field_notes']}, {desk['linked']} linked to a concern")
     if c.errors:
         print(f"\nFAILED with {len(c.errors)} problem(s):")
         for e in c.errors:

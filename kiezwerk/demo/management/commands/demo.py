@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kiezwerk.concerns.models import Update, UpdateKind
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
 
 
@@ -14,6 +15,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo district {district.name}: {count} concerns ({created} new), {district.streets.count()} streets."
             )
+        )
+        self.stdout.write(
+            f"Desk: {district.reply_templates.count()} reply templates, "
+            f"{district.concerns.exclude(assignee=None).count()} assigned and "
+            f"{district.concerns.exclude(follow_up_on=None).count()} with a follow-up date, "
+            f"{Update.objects.filter(concern__district=district, kind=UpdateKind.NOTE).count()} internal notes, "
+            f"{district.street_contacts.count()} street contacts, {district.field_notes.count()} conversation notes."
         )
         self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
         for email, name, kind in DEMO_USERS:
