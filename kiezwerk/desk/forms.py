@@ -20,10 +20,24 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CAPTURE_MAX_AGE_DAYS = 14
 
 
+def _tree(district):
+    """The district's category tree, loaded once per district instance (a page has several forms)."""
+    if not hasattr(district, "_desk_tree"):
+        district._desk_tree = concern_selectors.category_list(district=district)
+    return district._desk_tree
+
+
+def _team(district):
+    """{user id as text: user} of the district's team, loaded once per district instance."""
+    if not hasattr(district, "_desk_team"):
+        district._desk_team = {str(user.pk): user for user in selectors.team(district=district)}
+    return district._desk_team
+
+
 def category_choices(district, blank):
     """Grouped choices of the district's active categories, for a <select>."""
     choices = [("", blank)]
-    for top, children in concern_selectors.category_list(district=district):
+    for top, children in _tree(district):
         if children:
             choices.append((top.label, [(str(c.pk), c.label) for c in children]))
         else:
@@ -31,8 +45,12 @@ def category_choices(district, blank):
     return choices
 
 
+def categories(district):
+    return categories_by_id(_tree(district))
+
+
 def team_choices(district, blank):
-    return [("", blank)] + [(str(user.pk), str(user)) for user in selectors.team(district=district)]
+    return [("", blank)] + [(pk, str(user)) for pk, user in _team(district).items()]
 
 
 def parse_location(value):
@@ -102,14 +120,13 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, district, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        tree = concern_selectors.category_list(district=district)
-        self.categories = categories_by_id(tree)
+        self.categories = categories(district)
         choices = [("", _("All"))]
-        for top, children in tree:
+        for top, children in _tree(district):
             choices.append((str(top.pk), top.label))
             choices += [(str(child.pk), f"– {child.label}") for child in children]
         self.fields["category"].choices = choices
-        self.team = {str(user.pk): user for user in selectors.team(district=district)}
+        self.team = _team(district)
         self.fields["assignee"].choices = [
             ("", _("Anybody")),
             ("me", _("Me")),
@@ -177,7 +194,7 @@ class BulkForm(forms.Form):
         self.district = district
         self.fields["assignee"].choices = team_choices(district, _("Nobody"))
         self.fields["category"].choices = category_choices(district, _("Please choose"))
-        self.categories = categories_by_id(concern_selectors.category_list(district=district))
+        self.categories = categories(district)
         # The ids are checked against the district by the view's queryset; any number may be posted.
         self.fields["concerns"].choices = [
             (value, value) for value in (self.data.getlist("concerns") if self.data else [])
@@ -196,7 +213,7 @@ class BulkForm(forms.Form):
             data["category"] = category
         else:
             data["category"] = None
-        data["assignee"] = selectors.team(district=self.district).filter(pk=data.get("assignee") or None).first()
+        data["assignee"] = _team(self.district).get(data.get("assignee") or "")
         return data
 
 
@@ -275,8 +292,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].choices = team_choices(district, _("Nobody"))
 
     def clean_assignee(self):
-        pk = self.cleaned_data["assignee"]
-        return selectors.team(district=self.district).filter(pk=pk).first() if pk else None
+        return _team(self.district).get(self.cleaned_data["assignee"])
 
 
 class CategoryForm(forms.Form):
@@ -285,7 +301,7 @@ class CategoryForm(forms.Form):
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices(district, _("Please choose"))
-        self.categories = categories_by_id(concern_selectors.category_list(district=district))
+        self.categories = categories(district)
 
     def clean_category(self):
         category = self.categories.get(self.cleaned_data["category"])
@@ -386,7 +402,7 @@ class StreetContactForm(CaptureFields):
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = category_choices(district, _("Please choose"))
-        self.categories = categories_by_id(concern_selectors.category_list(district=district))
+        self.categories = categories(district)
 
     def clean_topic(self):
         topic = self.categories.get(self.cleaned_data["topic"])
