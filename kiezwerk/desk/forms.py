@@ -164,6 +164,7 @@ class InboxFilterForm(forms.Form):
 
 
 class BulkForm(forms.Form):
+    prefix = "bulk"  # beside the filter form on the inbox page
     concerns = forms.TypedMultipleChoiceField(label=_("Concerns"), coerce=int, choices=[])
     action = forms.ChoiceField(
         label=_("Action"),
@@ -196,9 +197,8 @@ class BulkForm(forms.Form):
         self.fields["category"].choices = category_choices(district, _("Please choose"))
         self.categories = categories(district)
         # The ids are checked against the district by the view's queryset; any number may be posted.
-        self.fields["concerns"].choices = [
-            (value, value) for value in (self.data.getlist("concerns") if self.data else [])
-        ]
+        posted = self.data.getlist(self.add_prefix("concerns")) if self.data else []
+        self.fields["concerns"].choices = [(value, value) for value in posted]
         self.fields["concerns"].error_messages["required"] = _("Please select at least one concern.")
 
     def clean(self):
@@ -317,6 +317,7 @@ class FollowUpForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
+    prefix = "duplicate"  # beside the reply form in the workspace
     original = forms.IntegerField(
         label=_("Number of the original concern"), min_value=1, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
@@ -326,6 +327,7 @@ class DuplicateForm(forms.Form):
 
 
 class RedactForm(forms.Form):
+    prefix = "redact"
     field = forms.ChoiceField(
         label=_("What to redact"),
         choices=[(RedactionField.TITLE, _("Subject")), (RedactionField.DESCRIPTION, _("Description"))],

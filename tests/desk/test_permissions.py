@@ -98,7 +98,7 @@ def test_staff_open_every_page(client, manager, desk_objects):
 
 def test_only_moderators_redact(client, manager, moderator, desk_objects):
     url = reverse("desk:concern-redact", args=[desk_objects["pk"]])
-    data = {"field": "title", "text": "[entfernt]", "reason": "Name genannt"}
+    data = {"redact-field": "title", "redact-text": "[entfernt]", "redact-reason": "Name genannt"}
     client.force_login(manager)
     assert client.post(url, data).status_code == 403
     assert Concern.objects.get(pk=desk_objects["pk"]).title != "[entfernt]"
