@@ -127,6 +127,7 @@ def _detail_context(request, concern, tracking=False):
         "photos": concern.photos.all(),
         "subscribe_form": SubscribeForm(),
         "can_moderate": policy.can_moderate(request.user, concern.district),
+        "is_staff": policy.is_staff_of(request.user, concern.district),
         "tracking": tracking,
         "supported": _fingerprint(request, create=False) in request.session.get("supported", []),
     }
