@@ -290,7 +290,11 @@ def transition_check(concern, new_status):
         raise ValidationError(
             _("A concern cannot go from “%(old)s” to “%(new)s”."),
             code="transition",
-            params={"old": concern.get_status_display(), "new": ConcernStatus(new_status).label},
+            params={
+                "old": concern.get_status_display(),
+                # An unknown status is refused like an illegal one, not with a ValueError.
+                "new": ConcernStatus(new_status).label if new_status in ConcernStatus.values else new_status,
+            },
         )
 
 
@@ -299,7 +303,7 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
     """Add a public reply or an internal note; a public reply may change the status along the state machine.
 
     Status changes are always public. Subscribers get an e-mail for every public update.
-    Raises ValidationError with code "transition", "reason", "empty" or "internal_status".
+    Raises ValidationError with code "transition", "duplicate", "reason", "empty" or "internal_status".
     """
     concern = Concern.objects.select_for_update().select_related("district").get(pk=concern.pk)
     text = text.strip()
@@ -309,6 +313,9 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
         if not is_public:
             raise ValidationError(_("A status change is always public; write it as a reply."), code="internal_status")
         transition_check(concern, new_status)
+        if new_status == ConcernStatus.DUPLICATE:
+            # A duplicate names its original: concern_mark_duplicate.
+            raise ValidationError(_("Mark duplicates one by one on the concern's page."), code="duplicate")
         if not text and reason_required(old_status, new_status):
             raise ValidationError(
                 _("Please give the residents a reason for “%(new)s”."),
@@ -437,7 +444,12 @@ def concern_review(*, concern, actor, publish):
 
 
 def _locked(concern):
-    return Concern.objects.select_for_update().select_related("district", "category", "assignee").get(pk=concern.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the assignee.
+    return (
+        Concern.objects.select_for_update(of=("self",))
+        .select_related("district", "category", "assignee")
+        .get(pk=concern.pk)
+    )
 
 
 @transaction.atomic
@@ -657,7 +669,7 @@ def photo_redact(*, photo, actor, reason):
     """
     if not reason.strip():
         raise ValidationError(_("Please give a reason for the redaction."), code="reason")
-    photo = Photo.objects.select_for_update().select_related("concern__district").get(pk=photo.pk)
+    photo = Photo.objects.select_for_update(of=("self",)).select_related("concern__district").get(pk=photo.pk)
     if photo.original:
         raise ValidationError(_("This photo has already been redacted."), code="already")
     with photo.image.open("rb") as source:
@@ -702,7 +714,8 @@ def reporter_anonymise(*, concerns, actor, reason):
     The concerns themselves stay. Returns how many concerns were changed.
     """
     count = 0
-    for concern in concerns.select_for_update().select_related("district"):
+    # of=("self",): callers may filter through the reporter (an outer join PostgreSQL cannot lock).
+    for concern in concerns.select_for_update(of=("self",)).select_related("district"):
         emails = {e for e in (concern.reporter_email, concern.reporter.email if concern.reporter else "") if e}
         if not (emails or concern.reporter_name or concern.reporter_phone or concern.reporter_id):
             continue

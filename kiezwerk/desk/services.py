@@ -291,9 +291,10 @@ def privacy_erase(*, email, districts, actor):
     """Anonymise an e-mail address's reporter data and delete its subscriptions (Art. 17). Returns counts."""
     email = email.strip().lower()
     concerns = selectors.privacy_concerns(email=email, districts=districts)
-    anonymised = concern_services.reporter_anonymise(concerns=concerns, actor=actor, reason="request")
     subscriptions = selectors.privacy_subscriptions(email=email, districts=districts)
+    # Counted first: anonymising deletes the subscriptions to the person's own concerns.
     unsubscribed = subscriptions.count()
+    anonymised = concern_services.reporter_anonymise(concerns=concerns, actor=actor, reason="request")
     subscriptions.delete()
     for district in districts:
         audit_record(

@@ -1,0 +1,138 @@
+"""The triage inbox (kiezwerk.desk.selectors.inbox): urgency order, filters, search, query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kiezwerk.concerns.models import Channel, ConcernStatus
+from kiezwerk.desk.selectors import inbox
+
+from ..factories import CategoryFactory, ConcernFactory
+from .conftest import age
+
+S = ConcernStatus
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def found(district, **filters):
+    return list(inbox(district=district, **filters).values_list("pk", flat=True))
+
+
+def test_overdue_first_then_new_then_the_rest(district, settings, today):
+    settings.TRIAGE_TARGET_DAYS = 3
+    follow_up_passed = age(
+        ConcernFactory(district=district, status=S.IN_PROGRESS, follow_up_on=today - timedelta(days=1)), 10
+    )
+    untriaged = age(ConcernFactory(district=district), 4)
+    rest = ConcernFactory(district=district, status=S.TRIAGED)
+    fresh = age(ConcernFactory(district=district), 2)
+    fresher = ConcernFactory(district=district)
+    follow_up_ahead = ConcernFactory(district=district, status=S.REFERRED, follow_up_on=today)
+    assert found(district, today=today) == [
+        untriaged.pk,  # overdue, newest first within
+        follow_up_passed.pk,
+        fresher.pk,  # new
+        fresh.pk,
+        follow_up_ahead.pk,  # the rest
+        rest.pk,
+    ]
+
+
+def test_closed_concern_is_never_overdue(district, today):
+    closed = ConcernFactory(district=district, status=S.RESOLVED, follow_up_on=today - timedelta(days=5))
+    fresh = ConcernFactory(district=district)
+    assert found(district, status="all", today=today) == [fresh.pk, closed.pk]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(None, {S.NEW, S.IN_PROGRESS}), ("all", {S.NEW, S.IN_PROGRESS, S.RESOLVED}), (S.RESOLVED, {S.RESOLVED})],
+)
+def test_status_filter(district, status, expected):
+    concerns = {s: ConcernFactory(district=district, status=s) for s in [S.NEW, S.IN_PROGRESS, S.RESOLVED]}
+    assert set(found(district, status=status)) == {concerns[s].pk for s in expected}
+
+
+def test_category_filter_includes_the_children(district):
+    parent = CategoryFactory(district=district)
+    child = CategoryFactory(district=district, parent=parent)
+    in_parent = ConcernFactory(district=district, category=parent)
+    in_child = ConcernFactory(district=district, category=child)
+    ConcernFactory(district=district)
+    assert set(found(district, category=parent)) == {in_parent.pk, in_child.pk}
+    assert found(district, category=child) == [in_child.pk]
+
+
+def test_assignee_filter(district, manager):
+    mine = ConcernFactory(district=district, assignee=manager)
+    nobodys = ConcernFactory(district=district)
+    assert found(district, assignee=manager) == [mine.pk]
+    assert found(district, assignee="none") == [nobodys.pk]
+
+
+def test_channel_filter(district):
+    street = ConcernFactory(district=district, channel=Channel.STREET)
+    ConcernFactory(district=district, channel=Channel.WEB)
+    assert found(district, channel=Channel.STREET) == [street.pk]
+
+
+def test_period_filter(district):
+    recent = age(ConcernFactory(district=district), 5)
+    age(ConcernFactory(district=district), 10)
+    assert found(district, period="7") == [recent.pk]
+
+
+def test_map_area_filter(district):
+    south_west = ConcernFactory(district=district, lat=district.min_lat + 0.001, lon=district.min_lon + 0.001)
+    ConcernFactory(district=district)  # in the centre
+    bbox = (district.min_lat, district.min_lon, district.min_lat + 0.002, district.min_lon + 0.002)
+    assert found(district, bbox=bbox) == [south_west.pk]
+
+
+@pytest.fixture
+def searchable(district, other_district):
+    ConcernFactory(district=district, title="Laterne kaputt", description="Es ist dunkel.")
+    ConcernFactory(district=other_district, title="Matratzen am Gehweg", description="Sperrmüll.")
+    return ConcernFactory(district=district, title="Matratzen am Gehweg", description="Sperrmüll vor Nr. 12.")
+
+
+@pytest.mark.parametrize("text", ["Matratzen", "matr", "Sperr", "Matratzen Gehweg", "Gehw Sperr"])
+def test_search_finds_word_prefixes_in_this_district_only(district, searchable, text):
+    assert found(district, text=text) == [searchable.pk]
+
+
+@pytest.mark.parametrize("text", ["Matratzen Laterne", "Fahrrad"])
+def test_search_needs_every_word(district, searchable, text):
+    assert found(district, text=text) == []
+
+
+@pytest.mark.parametrize("prefix", ["", "#"])
+def test_search_by_number_finds_the_concern(district, other_district, prefix):
+    concern = ConcernFactory(district=district)
+    elsewhere = ConcernFactory(district=other_district)
+    assert found(district, text=f"{prefix}{concern.pk}") == [concern.pk]
+    assert found(district, text=f"{prefix}{elsewhere.pk}") == []
+
+
+def test_inbox_query_count_is_bounded(district, manager, django_assert_max_num_queries, today):
+    parent = CategoryFactory(district=district)
+    children = CategoryFactory.create_batch(3, district=district, parent=parent)
+    for index in range(30):
+        ConcernFactory(
+            district=district,
+            category=children[index % 3],
+            title=f"Matratzen {index}",
+            assignee=manager if index % 2 else None,
+            follow_up_on=today if index % 5 == 0 else None,
+        )
+    with django_assert_max_num_queries(2):  # the category's children, the page
+        rows = list(inbox(district=district, category=parent, text="Matratzen", today=today)[:25])
+        shown = [
+            (c.pk, c.title, c.category.label, c.category.parent.label, str(c.assignee or ""), c.urgency) for c in rows
+        ]
+    assert len(shown) == 25
