@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event
 def _isolated(settings, tmp_path):
     """Every test gets its own media folder and an empty cache (rate limits, map data)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Static files straight from the source folders (no collectstatic manifest in tests).
     settings.STORAGES = {
         **settings.STORAGES,

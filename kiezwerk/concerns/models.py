@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -162,9 +164,26 @@ def photo_path(photo, filename):
     return f"concerns/{photo.upload_key[:2]}/{filename}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files only staff may see (originals of redacted photos): outside MEDIA_ROOT, without a URL.
+
+    The folder follows settings.PRIVATE_MEDIA_ROOT at every use, not only when the model loads.
+    """
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; staff see them through the desk.")
+
+
 def private_storage():
-    """Files only staff may see (originals of redacted photos), outside MEDIA_ROOT."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class Photo(models.Model):

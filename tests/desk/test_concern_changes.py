@@ -22,7 +22,6 @@ from kiezwerk.concerns.models import (
     Subscription,
     Support,
     UpdateKind,
-    private_storage,
 )
 from kiezwerk.concerns.services import TRANSITIONS
 from kiezwerk.core.models import AuditEvent
@@ -314,11 +313,8 @@ def test_bad_redaction_changes_nothing(district, moderator, field, text, reason,
 
 
 @pytest.fixture
-def private_root(settings, tmp_path, monkeypatch):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # Photo.original's storage is built once when the model is loaded, so the setting alone does
-    # not reach it; build it again from the overridden setting.
-    monkeypatch.setattr(Photo._meta.get_field("original"), "storage", private_storage())
+def private_root(settings):
+    """Each test's own folder for originals (tests/conftest.py points the setting at tmp_path)."""
     return settings.PRIVATE_MEDIA_ROOT
 
 

@@ -90,7 +90,7 @@ def test_staff_open_every_page(client, manager, desk_objects):
     client.force_login(manager)
     pages = ["home", "inbox", "today", "round", "capture", "templates", "template-edit", "audit", "privacy", "concern"]
     for name in pages:
-        params = [p for n, p in desk_routes() if n == name][0]
+        params = next(p for n, p in desk_routes() if n == name)
         url = reverse(f"desk:{name}", kwargs={p: desk_objects[p] for p in params})
         response = client.get(url)
         assert response.status_code in (200, 302), (url, response.status_code)

@@ -74,7 +74,9 @@ def test_bulk_change_is_all_or_nothing(desk, district, category):
     open_one = ConcernFactory(district=district, category=category)
     resolved = ConcernFactory(district=district, category=category, status=ConcernStatus.RESOLVED)
     url = reverse("desk:inbox-bulk", args=[district.slug])
-    response = desk.post(url, {"bulk-concerns": [open_one.pk, resolved.pk], "bulk-action": "status", "bulk-status": "in_progress"})
+    response = desk.post(
+        url, {"bulk-concerns": [open_one.pk, resolved.pk], "bulk-action": "status", "bulk-status": "in_progress"}
+    )
     assert response.status_code == 302
     assert Concern.objects.get(pk=open_one.pk).status == ConcernStatus.NEW  # nothing changed
     messages = [str(m) for m in response.wsgi_request._messages]
