@@ -32,6 +32,20 @@ CSV_FIELDS = [
 ]
 
 
+def map_context(*, district):
+    """The district and what a Leaflet map of it needs (boundary, streets, tiles), for `json_script`."""
+    return {
+        "district": district,
+        "map_config": {
+            "boundary": district.boundary,
+            "streets": [{"name": s.name, "line": s.line} for s in district.streets.all()],
+            "centre": district.centre,
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    }
+
+
 def category_list(*, district):
     """Active categories of a district with their parent, ordered as a tree (parents first)."""
     categories = list(

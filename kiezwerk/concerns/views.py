@@ -25,19 +25,6 @@ from .models import Concern, Subscription
 PAGE_SIZE = 20
 
 
-def _map_context(district):
-    return {
-        "district": district,
-        "map_config": {
-            "boundary": district.boundary,
-            "streets": [{"name": s.name, "line": s.line} for s in district.streets.all()],
-            "centre": district.centre,
-            "tiles": settings.MAP_TILE_URL,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-        },
-    }
-
-
 @policy.public
 @require_GET
 def report_start(request):
@@ -81,7 +68,7 @@ def report(request, slug):
                     request.session["reported"] = {"pk": concern.pk, "token": token}
                     return redirect("concerns:report-thanks")
     context = {
-        **_map_context(district),
+        **selectors.map_context(district=district),
         "form": form,
         "streets": core_selectors.street_list(district=district),
         "max_photos": settings.MAX_PHOTOS,
@@ -230,7 +217,7 @@ def concern_review(request, pk):
 def district_map(request, slug):
     district = get_object_or_404(District, slug=slug)
     context = {
-        **_map_context(district),
+        **selectors.map_context(district=district),
         "figures": selectors.district_figures(district=district),
         "filter_form": ConcernFilterForm(district=district),
     }

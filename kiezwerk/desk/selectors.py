@@ -113,6 +113,14 @@ def inbox(
     )
 
 
+def inbox_points(concerns, *, limit=500):
+    """The first `limit` concerns of an inbox query as plain points for its map."""
+    rows = concerns.values_list("pk", "lat", "lon", "title", "status")[:limit]
+    return [
+        {"id": pk, "lat": lat, "lon": lon, "title": title, "status": status} for pk, lat, lon, title, status in rows
+    ]
+
+
 def team(*, district):
     """Who can be given a concern in this district: managers, moderators and volunteers."""
     kinds = TEAM_KINDS | STAFF_KINDS

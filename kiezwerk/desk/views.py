@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.accounts import policy
+from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import selectors as core_selectors
@@ -56,8 +57,12 @@ def inbox(request, slug):
     page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    without_bbox = query.copy()
+    without_bbox.pop("bbox", None)
     context = {
-        "district": district,
+        **concern_selectors.map_context(district=district),
+        "query_without_bbox": without_bbox.urlencode(),
+        "points": selectors.inbox_points(concerns),
         "filter_form": filter_form,
         "page": page,
         "query": query.urlencode(),
