@@ -89,3 +89,20 @@ def test_desk_pages_have_no_accessibility_violations(page, live_server, district
     for path in ("today/", "templates/", "audit/", "privacy/", "capture/"):
         page.goto(f"{live_server.url}/desk/{district.slug}/{path}")
         axe_check(page)
+
+
+def test_only_this_map_area_filters_the_inbox(page, live_server, district, category, manager):
+    from ..factories import ConcernFactory
+
+    inside = ConcernFactory(
+        district=district, category=category, title="Am Rand im Süden", lat=district.min_lat + 0.001
+    )
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/desk/{district.slug}/")
+    page.locator("#map-box summary").click()
+    expect(page.locator("#inbox-map .kw-pin")).to_have_count(1)
+    page.locator("[data-bbox-apply]").click()
+    page.wait_for_url("**bbox=*")
+    bbox = [float(n) for n in page.locator("#id_bbox").input_value().split(",")]
+    assert bbox[0] <= inside.lat <= bbox[2] and bbox[1] <= inside.lon <= bbox[3]
+    expect(page.get_by_role("link", name="Am Rand im Süden")).to_be_visible()
