@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from kiezwerk.accounts.models import Role, RoleKind, User
@@ -12,6 +12,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    Category,
     Concern,
     ConcernStatus,
     Photo,
@@ -170,6 +171,25 @@ def today_view(*, district, today):
         .order_by("follow_up_on", "pk")
     )
     return {"concerns": list(concerns[:200]), "notes": list(notes[:200])}
+
+
+def street_contact_figures(*, district, days=30, top=5):
+    """Street contacts of the last `days` days: how many, about how many people, the main topics and languages.
+
+    Counts only: street contacts hold no personal data.
+    """
+    contacts = StreetContact.objects.filter(district=district, at__gte=timezone.now() - timedelta(days=days))
+    totals = contacts.aggregate(contacts=Count("pk"), people=Sum("people"))
+    topics = list(contacts.values("topic").annotate(count=Count("pk")).order_by("-count", "topic")[:top])
+    names = Category.objects.in_bulk([row["topic"] for row in topics])
+    languages = contacts.values("language").annotate(count=Count("pk")).order_by("-count", "language")
+    return {
+        "days": days,
+        "contacts": totals["contacts"],
+        "people": totals["people"] or 0,
+        "topics": [(names[row["topic"]], row["count"]) for row in topics],
+        "languages": [(row["language"], row["count"]) for row in languages],
+    }
 
 
 def concern_for_staff(*, pk):

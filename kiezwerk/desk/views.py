@@ -138,7 +138,12 @@ def filter_delete(request, slug, filter_id):
 def today(request, slug):
     district = _district(slug)
     day = timezone.localdate()
-    context = {"district": district, "today": day, **selectors.today_view(district=district, today=day)}
+    context = {
+        "district": district,
+        "today": day,
+        "figures": selectors.street_contact_figures(district=district),
+        **selectors.today_view(district=district, today=day),
+    }
     return render(request, "desk/today.html", context)
 
 

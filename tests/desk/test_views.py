@@ -330,3 +330,15 @@ def test_internal_notes_appear_in_no_public_page_feed_or_mail(
     client.force_login(manager)
     page = client.get(reverse("desk:concern", args=[concern.pk])).content.decode()
     assert SECRET in page and "Interne Notiz" in page
+
+
+def test_today_counts_street_contacts_without_personal_data(desk, district, category):
+    url = reverse("desk:contact-record", args=[district.slug])
+    for people, language in ((1, "de"), (10, "tr"), (3, "tr")):
+        desk.post(url, {"topic": category.pk, "people": people, "language": language})
+    StreetContact.objects.create(district=district, topic=category, at=timezone.now() - timedelta(days=40))  # too old
+    page = desk.get(reverse("desk:today", args=[district.slug]))
+    figures = page.context["figures"]
+    assert (figures["contacts"], figures["people"]) == (3, 14)
+    assert figures["topics"] == [(category, 3)] and figures["languages"] == [("tr", 2), ("de", 1)]
+    assert "3 Straßenkontakte mit etwa 14 Personen" in page.content.decode()
