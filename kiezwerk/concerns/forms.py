@@ -196,30 +196,34 @@ class ReportForm(forms.Form):
         }
 
 
+PERIOD_CHOICES = [
+    ("", _("Any time")),
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 3 months")),
+    ("365", _("Last 12 months")),
+]
+
+
+def category_filter_choices(tree):
+    """Every category of a tree for a filter: a group (which includes its children), then its children."""
+    choices = [("", _("All"))]
+    for top, children in tree:
+        choices.append((str(top.pk), top.label))
+        choices += [(str(child.pk), f"– {child.label}") for child in children]
+    return choices
+
+
 class ConcernFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ConcernStatus.choices])
     category = forms.ChoiceField(label=_("Category"), required=False)
-    period = forms.ChoiceField(
-        label=_("Period"),
-        required=False,
-        choices=[
-            ("", _("Any time")),
-            ("7", _("Last 7 days")),
-            ("30", _("Last 30 days")),
-            ("90", _("Last 3 months")),
-            ("365", _("Last 12 months")),
-        ],
-    )
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIOD_CHOICES)
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
         tree = selectors.category_list(district=district)
         self.categories = categories_by_id(tree)
-        choices = [("", _("All"))]
-        for top, children in tree:
-            choices.append((str(top.pk), top.label))
-            choices += [(str(child.pk), f"– {child.label}") for child in children]
-        self.fields["category"].choices = choices
+        self.fields["category"].choices = category_filter_choices(tree)
 
     def filters(self):
         """Valid filters as keyword arguments for the list selector (invalid ones are ignored)."""

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from kiezwerk.concerns import selectors as concern_selectors
-from kiezwerk.concerns.forms import ReportForm, categories_by_id
+from kiezwerk.concerns.forms import PERIOD_CHOICES, ReportForm, categories_by_id, category_filter_choices
 from kiezwerk.concerns.models import Channel, ConcernStatus, RedactionField
 from kiezwerk.concerns.services import TRANSITIONS
 
@@ -84,6 +84,21 @@ class CaptureFields(forms.Form):
         return value
 
 
+class PlacedCaptureFields(CaptureFields):
+    """A captured form with an optional GPS position ("lat,lon", filled in by the phone)."""
+
+    location = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_location(self):
+        return parse_location(self.cleaned_data["location"])
+
+    def capture_kwargs(self):
+        """Position, time and key of the capture, as keyword arguments for the recording services."""
+        data = self.cleaned_data
+        lat, lon = data["location"] or (None, None)
+        return {"lat": lat, "lon": lon, "at": data["captured_at"], "capture_key": data["capture_key"] or None}
+
+
 # Inbox -----------------------------------------------------------------------------------------
 
 
@@ -99,17 +114,7 @@ class InboxFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
-    period = forms.ChoiceField(
-        label=_("Period"),
-        required=False,
-        choices=[
-            ("", _("Any time")),
-            ("7", _("Last 7 days")),
-            ("30", _("Last 30 days")),
-            ("90", _("Last 3 months")),
-            ("365", _("Last 12 months")),
-        ],
-    )
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIOD_CHOICES)
     bbox = forms.CharField(
         label=_("Map area"),
         required=False,
@@ -121,11 +126,7 @@ class InboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.categories = categories(district)
-        choices = [("", _("All"))]
-        for top, children in _tree(district):
-            choices.append((str(top.pk), top.label))
-            choices += [(str(child.pk), f"– {child.label}") for child in children]
-        self.fields["category"].choices = choices
+        self.fields["category"].choices = category_filter_choices(_tree(district))
         self.team = _team(district)
         self.fields["assignee"].choices = [
             ("", _("Anybody")),
@@ -383,7 +384,7 @@ class CaptureConcernForm(CaptureFields, ReportForm):
         }
 
 
-class StreetContactForm(CaptureFields):
+class StreetContactForm(PlacedCaptureFields):
     topic = forms.ChoiceField(label=_("Topic"))
     people = forms.TypedChoiceField(label=_("How many people?"), coerce=int, choices=People.choices, initial=People.ONE)
     language = forms.ChoiceField(
@@ -399,7 +400,6 @@ class StreetContactForm(CaptureFields):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("No names, please."),
     )
-    location = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
@@ -412,26 +412,13 @@ class StreetContactForm(CaptureFields):
             raise ValidationError(_("Please choose a topic."), code="topic")
         return topic
 
-    def clean_location(self):
-        return parse_location(self.cleaned_data["location"])
-
     def record_kwargs(self):
         data = self.cleaned_data
-        lat, lon = data["location"] or (None, None)
-        return {
-            "topic": data["topic"],
-            "people": data["people"],
-            "language": data["language"],
-            "place": data["place"],
-            "note": data["note"],
-            "lat": lat,
-            "lon": lon,
-            "at": data["captured_at"],
-            "capture_key": data["capture_key"] or None,
-        }
+        fields = ("topic", "people", "language", "place", "note")
+        return {**{name: data[name] for name in fields}, **self.capture_kwargs()}
 
 
-class FieldNoteForm(CaptureFields):
+class FieldNoteForm(PlacedCaptureFields):
     met = forms.CharField(
         label=_("Whom did you meet?"),
         max_length=300,
@@ -448,7 +435,6 @@ class FieldNoteForm(CaptureFields):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DATE_INPUT)
-    location = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
@@ -465,23 +451,10 @@ class FieldNoteForm(CaptureFields):
             )
         return concern
 
-    def clean_location(self):
-        return parse_location(self.cleaned_data["location"])
-
     def record_kwargs(self):
         data = self.cleaned_data
-        lat, lon = data["location"] or (None, None)
-        return {
-            "met": data["met"],
-            "text": data["text"],
-            "place": data["place"],
-            "concern": data["concern"],
-            "follow_up_on": data["follow_up_on"],
-            "lat": lat,
-            "lon": lon,
-            "at": data["captured_at"],
-            "capture_key": data["capture_key"] or None,
-        }
+        fields = ("met", "text", "place", "concern", "follow_up_on")
+        return {**{name: data[name] for name in fields}, **self.capture_kwargs()}
 
 
 class NoteFollowUpForm(forms.Form):
