@@ -6,10 +6,11 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from kiezwerk.accounts.models import RoleKind
 from kiezwerk.concerns.models import Channel, Concern
 from kiezwerk.desk.models import StreetContact
 
-from ..conftest import image_bytes
+from ..conftest import _user_with_role, image_bytes
 
 TITLE = "Sperrmüll vor der Schule"
 
@@ -230,3 +231,26 @@ def test_no_position_is_said_not_swallowed(round_page):
     form = page.locator("form[data-capture=contact]")
     form.get_by_role("button", name="Meinen Standort verwenden").click()
     expect(form.locator("[data-locate-status]")).to_contain_text("Standort nicht verfügbar")
+
+
+def test_a_shared_phone_never_sends_one_managers_entries_under_another_account(
+    round_page, live_server, district, category, manager
+):
+    page = round_page
+    page.context.set_offline(True)
+    fill_contact(page, category).get_by_role("button", name="Kontakt zählen").click()
+    expect(page.locator("#pending li")).to_have_count(1)
+    page.context.set_offline(False)
+    # The manager is gone; a colleague logs in on the same phone: the entry is neither shown nor sent.
+    page.context.clear_cookies()
+    log_in(page, live_server, _user_with_role(RoleKind.MANAGER, district))
+    open_round(page, live_server, district)
+    expect(page.locator("#pending")).to_be_hidden()
+    page.wait_for_timeout(500)  # time enough for a send that must not happen
+    assert not StreetContact.objects.exists()
+    # Back with the first account, the entry goes out under it.
+    page.context.clear_cookies()
+    log_in(page, live_server, manager)
+    open_round(page, live_server, district)
+    expect(page.locator("#pending")).to_be_hidden()
+    assert StreetContact.objects.get().author == manager

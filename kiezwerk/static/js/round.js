@@ -209,6 +209,7 @@
       entries: entries,
       label: label.trim(),
       createdAt: Date.now(),
+      owner: owner,
       rev: newKey(),
       state: "waiting",
       errors: null
@@ -218,6 +219,7 @@
   // The queue (IndexedDB) -----------------------------------------------------------------------
 
   var dbPromise = null;
+  var owner = round ? round.dataset.owner || "" : "";
 
   function openDb() {
     if (!dbPromise) {
@@ -248,7 +250,9 @@
     get: function (key) { return transaction("readonly", function (s) { return s.get(key); }); },
     all: function () {
       return transaction("readonly", function (s) { return s.getAll(); }).then(function (items) {
-        return items.sort(function (a, b) { return a.createdAt - b.createdAt; });
+        // Entries of another account on a shared phone stay stored, unseen and unsent, until that account is back.
+        return items.filter(function (item) { return !item.owner || item.owner === owner; })
+          .sort(function (a, b) { return a.createdAt - b.createdAt; });
       });
     }
   };
