@@ -4,6 +4,7 @@ Filled once, in one transaction, with bulk inserts; kept between runs.
 """
 
 import hashlib
+import math
 import random
 from contextlib import contextmanager
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kiezwerk.accounts.models import Role, User
 from kiezwerk.concerns.models import Category, Concern, Moderation, Update, UpdateKind
 from kiezwerk.core.models import District
 from kiezwerk.core.services import district_load
@@ -21,29 +23,303 @@ CONCERNS_PER_DISTRICT = 10_000
 SIZE = 0.02  # degrees: about 2.2 km north-south, 1.5 km east-west at 48° N
 BATCH = 5000
 DAYS = 730
+UNUSABLE = "!bench"  # an unusable password hash
 
 TOPS = ["Müll", "Straße", "Grün", "Licht", "Spielplatz", "Verkehr", "Lärm", "Nachbarschaft", "Sonstiges"]
 CHILDREN_PER_TOP = [3, 3, 3, 3, 3, 3, 2, 0, 0]  # 20 children; the last two groups are leaves themselves
-STATUSES = {"new": 20, "triaged": 10, "referred": 10, "in_progress": 15, "resolved": 35, "declined": 5, "duplicate": 5}
-CLOSED = {"resolved", "declined", "duplicate"}
+# Open concerns: about a third of all, most of them recent (older concerns are mostly closed).
+OPEN_STATUSES = {"triaged": 30, "referred": 20, "in_progress": 45, "new": 5}
+CLOSED_STATUSES = {"resolved": 80, "declined": 10, "duplicate": 10}
+CLOSED = set(CLOSED_STATUSES)
 SENSITIVE_MODERATION = {Moderation.APPROVED: 60, Moderation.PENDING: 25, Moderation.REJECTED: 15}
 CHANNELS = {"web": 60, "street": 15, "phone": 10, "office": 5, "email": 8, "api": 2}
-TITLES = [
-    "Sperrmüll auf dem Gehweg",
-    "Schlagloch in der Fahrbahn",
-    "Straßenlaterne defekt",
-    "Überquellender Papierkorb",
-    "Graffiti an der Unterführung",
-    "Ast hängt über den Radweg",
-    "Spielgerät kaputt",
-    "Falschparker auf dem Gehweg",
-    "Glasscherben auf dem Spielplatz",
-    "Bank beschädigt",
+# Each district's team: the manager the benchmark logs in as, a moderator, volunteers (weights: share of work).
+TEAM = [("manager", "manager", 30), ("moderator", "moderator", 10)] + [
+    (f"volunteer{i}", "volunteer", 15) for i in range(1, 5)
 ]
-DESCRIPTION = (
-    "Seit einigen Tagen ist hier etwas nicht in Ordnung. Bitte schauen Sie sich das an, "
-    "besonders für Kinder und ältere Menschen ist die Stelle gefährlich."
-)
+STREETS = [
+    "Hauptstraße",
+    "Schulstraße",
+    "Bahnhofstraße",
+    "Gartenstraße",
+    "Lindenweg",
+    "Kirchplatz",
+    "Mühlgasse",
+    "Ringstraße",
+    "Am Anger",
+    "Bergstraße",
+    "Feldweg",
+    "Wiesenstraße",
+    "Uferweg",
+    "Marktplatz",
+    "Eichendorffstraße",
+    "Goethestraße",
+    "Schillerplatz",
+    "Rosenweg",
+    "Birkenallee",
+    "Parkstraße",
+    "Friedhofsweg",
+    "Brunnenstraße",
+]
+PLACES = [
+    "vor dem Haus Nr. {n}",
+    "an der Ecke {street}",
+    "gegenüber der Bäckerei",
+    "neben der Bushaltestelle",
+    "am Eingang zum Park",
+    "hinter dem Supermarkt",
+    "vor der Grundschule",
+    "an der Kreuzung {street}",
+    "beim Kindergarten",
+    "am Wertstoffhof",
+    "vor der Apotheke",
+    "neben dem Spielplatz",
+    "an der Unterführung",
+    "vor dem Jugendzentrum",
+    "am Bolzplatz",
+    "in der Einfahrt",
+    "an der Haltestelle {street}",
+    "am Brunnen",
+]
+# Per top-level category (TOPS): (titles, sentences). {place} and {street} are filled in.
+TOPICS = [
+    (
+        [
+            "Sperrmüll {place}",
+            "Überquellender Papierkorb {place}",
+            "Wilder Müll {place}",
+            "Altkleidercontainer voll",
+            "Müllsäcke {place} abgestellt",
+            "Glascontainer quillt über",
+            "Illegale Müllablagerung am {street}",
+            "Hundekot auf dem Gehweg",
+            "Verpackungsmüll {place}",
+            "Kühlschrank {place} entsorgt",
+            "Bauschutt in der Grünfläche",
+            "Zigarettenkippen {place}",
+        ],
+        [
+            "Der Papierkorb wird offenbar zu selten geleert.",
+            "Jemand hat alte Möbel einfach abgestellt.",
+            "Die Säcke sind aufgerissen und der Inhalt verteilt sich.",
+            "Es riecht inzwischen unangenehm.",
+            "Ratten wurden schon gesichtet.",
+            "Die Container am Wertstoffhof sind seit Tagen voll.",
+            "Der Wind verteilt den Abfall über die ganze Straße.",
+            "Es liegen Matratzen und Sofateile herum.",
+        ],
+    ),
+    (
+        [
+            "Schlagloch {place}",
+            "Schlaglöcher in der {street}",
+            "Gehweg abgesackt {place}",
+            "Pflastersteine lose {place}",
+            "Bordstein beschädigt",
+            "Kanaldeckel klappert {place}",
+            "Riss im Asphalt am {street}",
+            "Radweg uneben",
+            "Treppe am {street} beschädigt",
+            "Gullydeckel fehlt",
+            "Pfütze bleibt nach jedem Regen",
+            "Absenkung am Übergang fehlt",
+        ],
+        [
+            "Das Loch ist etwa zwanzig Zentimeter tief.",
+            "Radfahrer müssen auf die Fahrbahn ausweichen.",
+            "Mit dem Rollator kommt man hier kaum vorbei.",
+            "Bei Regen sieht man die Stelle nicht.",
+            "Die Steine haben sich gelockert und kippeln.",
+            "Nachts fahren Autos mit lautem Schlag darüber.",
+            "Der Belag bröckelt an mehreren Stellen.",
+            "Kinderwagen bleiben in der Rinne hängen.",
+        ],
+    ),
+    (
+        [
+            "Ast hängt über den Radweg",
+            "Baum umgestürzt {place}",
+            "Hecke wächst über den Gehweg",
+            "Totholz in der Baumkrone",
+            "Rasen nicht gemäht {place}",
+            "Beet zertrampelt",
+            "Wurzeln heben den Belag",
+            "Baumscheibe vermüllt",
+            "Unkraut auf dem Spielfeld",
+            "Laub verstopft den Abfluss",
+            "Neupflanzung vertrocknet",
+            "Brennnesseln am Weg {place}",
+        ],
+        [
+            "Der Ast ist ziemlich dick und könnte herunterfallen.",
+            "Nach dem Sturm ist hier vieles beschädigt.",
+            "Fußgänger müssen auf die Straße ausweichen.",
+            "Die jungen Bäume brauchen dringend Wasser.",
+            "Das Gras steht kniehoch.",
+            "Im Herbst wird es hier glatt.",
+            "Die Hecke verdeckt das Verkehrsschild.",
+            "Eine Baumpatenschaft würden wir gern übernehmen.",
+        ],
+    ),
+    (
+        [
+            "Straßenlaterne defekt {place}",
+            "Laterne flackert am {street}",
+            "Beleuchtung ausgefallen",
+            "Lampe im Durchgang kaputt",
+            "Laterne brennt auch tagsüber",
+            "Dunkler Weg {place}",
+            "Mehrere Laternen aus in der {street}",
+            "Ampel dunkel",
+            "Beleuchtung der Unterführung fehlt",
+            "Lichtmast schief",
+            "Leuchte hängt lose",
+            "Weg zum Bahnhof unbeleuchtet",
+        ],
+        [
+            "Abends ist es hier stockdunkel.",
+            "Die Lampe geht an und aus.",
+            "Man fühlt sich nachts unsicher.",
+            "Schon seit zwei Wochen ist das so.",
+            "Der Mast hat sich nach dem Unfall geneigt.",
+            "Besonders im Winter ist das gefährlich.",
+            "Die Kabel schauen aus dem Sockel heraus.",
+            "Es betrifft den ganzen Abschnitt bis zur Kreuzung.",
+        ],
+    ),
+    (
+        [
+            "Spielgerät kaputt {place}",
+            "Schaukel defekt",
+            "Rutsche hat scharfe Kante",
+            "Sandkasten verschmutzt",
+            "Glasscherben auf dem Spielplatz",
+            "Klettergerüst wackelt",
+            "Zaun am Spielplatz offen",
+            "Wippe gebrochen",
+            "Sand muss erneuert werden",
+            "Spritzen im Gebüsch gefunden",
+            "Trinkbrunnen ohne Wasser",
+            "Sonnensegel zerrissen",
+        ],
+        [
+            "Die Kinder können sich hier verletzen.",
+            "Im Sand liegen Scherben.",
+            "Die Kette der Schaukel ist gerissen.",
+            "Das Tor schließt nicht mehr, Hunde laufen herein.",
+            "Eltern haben das Gerät provisorisch abgesperrt.",
+            "Eine Schraube steht heraus.",
+            "Nachmittags spielen hier viele Kinder.",
+            "Der Fallschutz fehlt teilweise.",
+        ],
+    ),
+    (
+        [
+            "Falschparker {place}",
+            "Auto blockiert den Radweg",
+            "Raser in der {street}",
+            "Verkehrsschild verdreht",
+            "Zebrastreifen verblasst",
+            "Ampelschaltung zu kurz",
+            "Autowrack {place} abgestellt",
+            "Lieferverkehr im Halteverbot",
+            "Sichtbehinderung an der Kreuzung",
+            "Fahrradständer fehlt",
+            "Bushaltestelle ohne Dach",
+            "Poller umgefahren",
+        ],
+        [
+            "Die Autos fahren hier viel zu schnell.",
+            "Morgens parken Eltern in zweiter Reihe.",
+            "Fußgänger schaffen es nicht rechtzeitig über die Straße.",
+            "Das Fahrzeug steht schon seit Wochen hier.",
+            "Rettungswagen kommen kaum durch.",
+            "Ein Tempolimit wäre sinnvoll.",
+            "Die Markierung ist kaum zu sehen.",
+            "Kinder auf dem Schulweg sind gefährdet.",
+        ],
+    ),
+    (
+        [
+            "Lärm nachts {place}",
+            "Laute Musik am Wochenende",
+            "Baustellenlärm am frühen Morgen",
+            "Laubbläser am Sonntag",
+            "Lautes Feiern im Park",
+            "Motorradlärm in der {street}",
+            "Lüftungsanlage brummt",
+            "Hundegebell den ganzen Tag",
+            "Glascontainer nachts benutzt",
+            "Lärm vom Bolzplatz",
+        ],
+        [
+            "An Schlaf ist nicht zu denken.",
+            "Es geht bis nach Mitternacht.",
+            "Die Ruhezeiten werden nicht beachtet.",
+            "Die Nachbarn haben sich schon beschwert.",
+            "Das Geräusch ist auch bei geschlossenem Fenster zu hören.",
+            "Die Baustelle beginnt um sechs Uhr.",
+        ],
+    ),
+    (
+        [
+            "Nachbarschaftstreff gewünscht",
+            "Idee: Bücherschrank {place}",
+            "Bank {place} fehlt",
+            "Gemeinschaftsgarten anlegen",
+            "Hofflohmarkt organisieren",
+            "Sitzgelegenheit für Senioren",
+            "Treffpunkt für Jugendliche",
+            "Graffiti an der Unterführung",
+            "Schmierereien an der Hauswand",
+            "Offener Kühlschrank für Lebensmittel",
+        ],
+        [
+            "Viele ältere Menschen würden sich freuen.",
+            "Wir würden gern mithelfen.",
+            "Im Viertel gibt es kaum Orte zum Treffen.",
+            "Die Fläche liegt seit Jahren brach.",
+            "Die Hausverwaltung ist einverstanden.",
+            "Bitte melden Sie sich bei mir.",
+        ],
+    ),
+    (
+        [
+            "Frage zur Zuständigkeit",
+            "Hinweis {place}",
+            "Briefkasten beschädigt",
+            "Brunnen ohne Wasser",
+            "Tauben nisten unter der Brücke",
+            "Wespennest {place}",
+            "Öffentliche Toilette verschlossen",
+            "Infotafel veraltet",
+            "Schild unleserlich",
+            "Wasser tritt aus {place}",
+        ],
+        [
+            "Ich weiß nicht, wer dafür zuständig ist.",
+            "Vielleicht können Sie das weiterleiten.",
+            "Das ist schon länger so.",
+            "Vielen Dank für Ihre Mühe.",
+            "Ich habe ein Foto angehängt.",
+        ],
+    ),
+]
+GENERIC = [
+    "Seit einigen Tagen ist das so.",
+    "Bitte schauen Sie sich das an.",
+    "Das betrifft viele Anwohner.",
+    "Ich wohne gleich nebenan.",
+    "Vielen Dank im Voraus.",
+    "Es wäre schön, wenn sich bald jemand kümmert.",
+    "Das habe ich heute Morgen auf dem Weg zur Arbeit bemerkt.",
+    "Der Ort liegt {place}.",
+    "Gleich neben {street} {n}.",
+    "Am Wochenende ist es besonders schlimm.",
+    "Ich habe es schon einmal gemeldet.",
+    "Mehrere Nachbarn haben das ebenfalls gesehen.",
+    "Für Kinder und ältere Menschen ist die Stelle gefährlich.",
+]
 
 
 def _weighted(rng, weights):
@@ -56,13 +332,14 @@ def square(lat, lon, size=SIZE):
 
 
 def is_filled():
-    """True if the database holds the benchmark's data; exits if it holds something else."""
+    """True if the database holds the benchmark's data; exits if it holds something else (or older data)."""
     concerns = Concern.objects.count()
-    if concerns == DISTRICTS * CONCERNS_PER_DISTRICT and District.objects.count() == DISTRICTS:
+    marker = User.objects.filter(email="manager@bench-01.bench.invalid").exists()
+    if concerns == DISTRICTS * CONCERNS_PER_DISTRICT and District.objects.count() == DISTRICTS and marker:
         return True
     if concerns or District.objects.exists():
         raise SystemExit(
-            f"The bench database holds {concerns} concerns, not {DISTRICTS * CONCERNS_PER_DISTRICT}: "
+            f"The bench database holds {concerns} concerns of another (or older) benchmark: "
             "delete bench/var/bench.sqlite3 (or drop the PostgreSQL database) and run again."
         )
     return False
@@ -104,27 +381,80 @@ def _categories(district):
     return children + [top for top, count in zip(tops, CHILDREN_PER_TOP, strict=True) if not count]
 
 
-def _concern(rng, number, district, leaves, created, now):
+def _fill_in(rng, text):
+    street = rng.choice(STREETS)
+    if "{place}" in text:
+        text = text.replace("{place}", rng.choice(PLACES))
+    return text.replace("{street}", street).replace("{n}", str(rng.randint(1, 120)))
+
+
+def _text(rng, topic):
+    """A German title and a description of two to four sentences, mostly about the topic."""
+    titles, sentences = TOPICS[topic]
+    title = _fill_in(rng, rng.choice(titles))
+    parts = rng.sample(sentences, rng.randint(1, 2)) + rng.sample(GENERIC, rng.randint(1, 2))
+    rng.shuffle(parts)
+    return title[:120], " ".join(_fill_in(rng, part) for part in parts)
+
+
+def _status(rng, age_days):
+    """Recent concerns are mostly open, old ones mostly closed: about a third open overall."""
+    if rng.random() < 0.12 + 0.88 * math.exp(-age_days / 180):
+        return "new" if age_days < 3 and rng.random() < 0.7 else _weighted(rng, OPEN_STATUSES)
+    return _weighted(rng, CLOSED_STATUSES)
+
+
+def _concern(rng, number, district, leaves, team, created, now):
     category = rng.choice(leaves)
-    status = _weighted(rng, STATUSES)
+    topic = category.parent.position if category.parent_id else category.position
+    age_days = (now - created).total_seconds() / 86400
+    status = _status(rng, age_days)
     updated = min(created + timedelta(days=rng.expovariate(1 / 20)), now)
+    title, description = _text(rng, topic)
+    assignee = follow_up = None
+    if status != "new" and rng.random() < 0.7:
+        assignee = rng.choices(team, weights=[weight for _name, _kind, weight in TEAM])[0]
+    today = now.date()
+    if status in CLOSED:
+        if rng.random() < 0.2:
+            follow_up = min(updated.date(), today) - timedelta(days=rng.randint(0, 30))
+    elif status != "new" and rng.random() < 0.6:
+        follow_up = today + timedelta(days=rng.randint(-14, 42))  # a quarter of them overdue
     return Concern(
         district=district,
         category=category,
-        title=f"{rng.choice(TITLES)} ({number})",
-        description=DESCRIPTION,
+        title=title,
+        description=description,
         lat=rng.uniform(district.min_lat, district.max_lat),
         lon=rng.uniform(district.min_lon, district.max_lon),
-        address=f"Musterstraße {rng.randint(1, 120)}" if rng.random() < 0.4 else "",
+        address=f"{rng.choice(STREETS)} {rng.randint(1, 120)}" if rng.random() < 0.4 else "",
         status=status,
         moderation=_weighted(rng, SENSITIVE_MODERATION) if category.sensitive else Moderation.NOT_REQUIRED,
         channel=_weighted(rng, CHANNELS),
         supporter_count=min(int(rng.paretovariate(1.5)) - 1, 500),
         tracking_token_hash=hashlib.sha256(f"bench-{number}".encode()).hexdigest(),
+        assignee=assignee,
+        follow_up_on=follow_up,
         created_at=created,
         updated_at=updated,
         closed_at=updated if status in CLOSED else None,
     )
+
+
+def team_email(district, name):
+    return f"{name}@{district.slug}.bench.invalid"
+
+
+def _team(district):
+    """The district's team (no usable password: the benchmark logs in with force_login)."""
+    users = User.objects.bulk_create(
+        User(email=team_email(district, name), display_name=f"{name.title()} {district.name}", password=UNUSABLE)
+        for name, _kind, _weight in TEAM
+    )
+    Role.objects.bulk_create(
+        Role(user=user, district=district, kind=kind) for user, (_name, kind, _w) in zip(users, TEAM, strict=True)
+    )
+    return users
 
 
 def _updates(rng, concern):
@@ -141,19 +471,20 @@ def fill(seed=1):
     rng = random.Random(seed)
     now = timezone.now()
     with transaction.atomic(), _timestamps_as_given():
-        districts, leaves = [], {}
+        districts, leaves, teams = [], {}, {}
         for i in range(DISTRICTS):
             lat, lon = 48.30 + (i // 5) * 0.03, 10.80 + (i % 5) * 0.03
             district = district_load(name=f"Bench {i + 1:02d}", slug=f"bench-{i + 1:02d}", boundary=square(lat, lon))
             districts.append(district)
             leaves[district.pk] = _categories(district)
+            teams[district.pk] = _team(district)
         # Concerns arrive over two years, all districts mixed, in time order (as in a real database).
         times = sorted(now - timedelta(days=rng.uniform(0, DAYS)) for _ in range(DISTRICTS * CONCERNS_PER_DISTRICT))
         owners = [d for d in districts for _ in range(CONCERNS_PER_DISTRICT)]
         rng.shuffle(owners)
         for start in range(0, len(times), BATCH):
             batch = [
-                _concern(rng, n, owners[n], leaves[owners[n].pk], times[n], now)
+                _concern(rng, n, owners[n], leaves[owners[n].pk], teams[owners[n].pk], times[n], now)
                 for n in range(start, min(start + BATCH, len(times)))
             ]
             Concern.objects.bulk_create(batch)
