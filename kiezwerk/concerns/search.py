@@ -1,7 +1,8 @@
 """Full-text search over a concern's title and description, one function for both databases.
 
 PostgreSQL: `to_tsvector('german', title || ' ' || description)` with a GIN index on exactly
-that expression (migration 0004), written as a condition on the row so the index is used. SQLite: the FTS5 table `concerns_concern_fts`, kept in step
+that expression (migration 0004), written as a condition on the row so the index is used.
+SQLite: the FTS5 table `concerns_concern_fts`, kept in step
 with `concerns_concern` by triggers. Every word is a prefix match; all words must occur.
 """
 

@@ -467,7 +467,7 @@ class NoteFollowUpForm(forms.Form):
 
 class ReplyTemplateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, initial=0, required=False)
+    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0, required=False)
 
     def __init__(self, *args, template=None, **kwargs):
         if template is not None and "initial" not in kwargs:

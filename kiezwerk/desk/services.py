@@ -104,7 +104,7 @@ def street_contact_to_concern(*, contact, actor):
         raise ValidationError(_("This contact has already become a concern."), code="converted")
     if contact.lat is None:
         raise ValidationError(
-            _("The contact has no position. Please record the concern with the concern form."), code="no_place"
+            _("The contact has no location. Please record the concern with the concern form."), code="no_place"
         )
     concern, _token = concern_services.concern_report(
         district=contact.district,

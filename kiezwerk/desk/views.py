@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.accounts import policy
@@ -101,7 +102,9 @@ def inbox_bulk(request, slug):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(count)s concerns changed.") % {"count": count})
+            messages.success(
+                request, ngettext("%(count)s concern changed.", "%(count)s concerns changed.", count) % {"count": count}
+            )
     else:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
     return redirect(back)
@@ -558,7 +561,10 @@ def privacy(request, slug):
             counts = services.privacy_erase(email=email, districts=districts, actor=request.user)
             messages.success(
                 request,
-                _("Anonymised: %(concerns)s concerns; deleted: %(subscriptions)s subscriptions. The concerns remain.")
+                _(
+                    "Done. Concerns anonymised: %(concerns)s. Subscriptions deleted: %(subscriptions)s. "
+                    "The concerns themselves remain."
+                )
                 % counts,
             )
             return redirect("desk:privacy", slug=slug)

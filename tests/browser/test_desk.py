@@ -254,3 +254,17 @@ def test_a_shared_phone_never_sends_one_managers_entries_under_another_account(
     open_round(page, live_server, district)
     expect(page.locator("#pending")).to_be_hidden()
     assert StreetContact.objects.get().author == manager
+
+
+def test_entries_wait_for_a_new_login_when_the_session_has_ended(round_page, live_server, district, category, manager):
+    page = round_page
+    page.context.clear_cookies()  # the session ended while the page was open
+    form = fill_contact(page, category)
+    form.get_by_role("button", name="Kontakt zählen").click()
+    expect(form.locator("[data-send-status]")).to_contain_text("Ihre Anmeldung ist abgelaufen")
+    expect(page.locator("#pending li")).to_have_count(1)
+    assert not StreetContact.objects.exists()
+    log_in(page, live_server, manager)
+    open_round(page, live_server, district)
+    expect(page.locator("#pending")).to_be_hidden()
+    assert StreetContact.objects.get().author == manager

@@ -298,6 +298,8 @@
     return data;
   }
 
+  var loginNeeded = false;
+
   /** One attempt: {outcome: "sent" | "refused" (with errors) | "kept"}. Never rejects. */
   function send(item) {
     if (navigator.onLine === false) return Promise.resolve({ outcome: "kept" });
@@ -314,6 +316,7 @@
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
+        loginNeeded = false;
         return response.json().then(function (data) {
           return data && "created" in data ? { outcome: "sent" } : { outcome: "kept" };
         });
@@ -323,7 +326,9 @@
           return data && data.errors ? { outcome: "refused", errors: data.errors } : { outcome: "kept" };
         });
       }
-      return { outcome: "kept" };
+      // Sent to the login page (the session ended) or refused as not allowed: keep it for the right login.
+      loginNeeded = response.type === "opaqueredirect" || response.status === 403;
+      return { outcome: "kept", login: loginNeeded };
     }).catch(function () {
       return { outcome: "kept" }; // offline, timeout, unreadable answer: the same key is sent again later
     }).then(function (result) {
@@ -424,6 +429,7 @@
     var waiting = items.filter(function (item) { return item.state === "waiting"; }).length;
     var text = waiting === 0 ? "" : waiting === 1 ? texts.pendingOne
       : texts.pendingMany.replace(/%?%\(count\)s/, String(waiting));
+    if (waiting && loginNeeded) text += " " + texts.login;
     if (status.textContent !== text) status.textContent = text;
     pending.hidden = items.length === 0;
     schedule(waiting > 0);
@@ -487,6 +493,7 @@
     queue.put(item).then(function () {
       return deliver(item.key).then(function (result) {
         if (result && result.outcome === "sent") {
+          loginNeeded = false;
           fresh(form);
           tell(form, texts.sent);
         } else if (result && result.outcome === "refused") {
@@ -496,7 +503,7 @@
           if (first) first.focus();
         } else {
           fresh(form);
-          tell(form, texts.savedOffline);
+          tell(form, result && result.login ? texts.login : texts.savedOffline);
         }
       });
     }, function () {
