@@ -2,6 +2,7 @@
 
 import csv
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from .models import FieldNote, ReplyTemplate, StreetContact
 PAGE_SIZE = 25
 # The street round's offline queue sends forms with this header and reads a JSON answer.
 QUEUE_HEADER = "X-Capture-Queue"
+OWNER_HEADER = "X-Capture-Owner"  # the account that made a queued entry
 
 
 def _district(slug):
@@ -324,6 +326,19 @@ def _queued(request):
     return request.headers.get(QUEUE_HEADER) == "1"
 
 
+def _own_queue(view):
+    """Refuse a queued entry made under another account (a shared phone): 403, and the phone keeps it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        owner = request.headers.get(OWNER_HEADER)
+        if _queued(request) and owner and owner != str(request.user.pk):
+            return JsonResponse({"errors": {"__all__": ["owner"]}}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _captured(request, row, created, message, back):
     """Answer a captured form: JSON for the offline queue, a redirect otherwise."""
     if _queued(request):
@@ -359,6 +374,7 @@ def street_round(request, slug):
 
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
+@_own_queue
 def capture(request, slug):
     """Record a concern someone told, phoned in or brought to the office. The round page posts here too."""
     district = _district(slug)
@@ -390,6 +406,7 @@ def capture(request, slug):
 
 @policy.requires(policy.can_use_desk)
 @require_POST
+@_own_queue
 def contact_record(request, slug):
     district = _district(slug)
     form = forms.StreetContactForm(request.POST, district=district)
@@ -424,6 +441,7 @@ def contact_to_concern(request, slug, contact_id):
 
 @policy.requires(policy.can_use_desk)
 @require_POST
+@_own_queue
 def note_record(request, slug):
     district = _district(slug)
     form = forms.FieldNoteForm(request.POST, district=district)

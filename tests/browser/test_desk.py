@@ -240,9 +240,9 @@ def test_a_shared_phone_never_sends_one_managers_entries_under_another_account(
     page.context.set_offline(True)
     fill_contact(page, category).get_by_role("button", name="Kontakt zählen").click()
     expect(page.locator("#pending li")).to_have_count(1)
-    page.context.set_offline(False)
     # The manager is gone; a colleague logs in on the same phone: the entry is neither shown nor sent.
     page.context.clear_cookies()
+    page.context.set_offline(False)
     log_in(page, live_server, _user_with_role(RoleKind.MANAGER, district))
     open_round(page, live_server, district)
     expect(page.locator("#pending")).to_be_hidden()

@@ -343,3 +343,12 @@ def test_today_counts_street_contacts_without_personal_data(desk, district, cate
     assert figures["topics"] == [(category, 3)] and figures["languages"] == [("tr", 2), ("de", 1)]
     body = page.content.decode()
     assert "Straßenkontakte</dt><dd>3<" in body and "(geschätzt)</dt><dd>14<" in body
+
+
+def test_a_queued_entry_of_another_account_is_refused_and_kept_on_the_phone(desk, district, category, manager):
+    url = reverse("desk:contact-record", args=[district.slug])
+    data = {"topic": category.pk, "people": 1, "language": "de", "capture_key": "shared-phone"}
+    other = desk.post(url, data, headers={"X-Capture-Queue": "1", "X-Capture-Owner": str(manager.pk + 1000)})
+    assert other.status_code == 403 and not StreetContact.objects.exists()
+    mine = desk.post(url, data, headers={"X-Capture-Queue": "1", "X-Capture-Owner": str(manager.pk)})
+    assert mine.status_code == 201 and StreetContact.objects.get().author == manager

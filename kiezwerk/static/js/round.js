@@ -307,6 +307,7 @@
     var timer = controller ? setTimeout(function () { controller.abort(); }, SEND_TIMEOUT) : null;
     var headers = { Accept: "application/json" };
     headers[QUEUE_HEADER] = "1";
+    if (item.owner) headers["X-Capture-Owner"] = item.owner;
     return fetch(item.action, {
       method: "POST",
       body: body(item),
