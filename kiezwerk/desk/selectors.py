@@ -27,6 +27,7 @@ from kiezwerk.core.models import AuditEvent
 
 from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
+LANGUAGE_NAMES = dict(settings.CONTENT_LANGUAGES)
 # Inbox urgency, lowest first.
 OVERDUE, NEW, OTHER = 0, 1, 2
 
@@ -188,7 +189,9 @@ def street_contact_figures(*, district, days=30, top=5):
         "contacts": totals["contacts"],
         "people": totals["people"] or 0,
         "topics": [(names[row["topic"]], row["count"]) for row in topics],
-        "languages": [(row["language"], row["count"]) for row in languages],
+        "languages": [
+            (row["language"], LANGUAGE_NAMES.get(row["language"], row["language"]), row["count"]) for row in languages
+        ],
     }
 
 

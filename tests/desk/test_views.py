@@ -340,7 +340,7 @@ def test_today_counts_street_contacts_without_personal_data(desk, district, cate
     page = desk.get(reverse("desk:today", args=[district.slug]))
     figures = page.context["figures"]
     assert (figures["contacts"], figures["people"]) == (3, 14)
-    assert figures["topics"] == [(category, 3)] and figures["languages"] == [("tr", 2), ("de", 1)]
+    assert figures["topics"] == [(category, 3)] and figures["languages"] == [("tr", "Türkçe", 2), ("de", "Deutsch", 1)]
     body = page.content.decode()
     assert "Straßenkontakte</dt><dd>3<" in body and "(geschätzt)</dt><dd>14<" in body
 
