@@ -18,7 +18,6 @@ from kiezwerk.concerns.models import (
     Photo,
     Redaction,
     Subscription,
-    Support,
     Update,
 )
 from kiezwerk.concerns.search import concern_search
@@ -206,7 +205,6 @@ def workspace(*, concern):
     return {
         "timeline": list(concern_selectors.concern_timeline(concern=concern, include_internal=True)),
         "photos": list(concern.photos.all()),
-        "supports": Support.objects.filter(concern=concern).select_related("user").order_by("-created_at")[:50],
         "subscriber_count": Subscription.objects.filter(concern=concern, confirmed_at__isnull=False).count(),
         "nearby": concern_related(concern=concern),
         "duplicates": list(concern.duplicates.only("pk", "title", "status")),
