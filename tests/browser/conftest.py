@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from ..conftest import image_bytes
@@ -86,3 +88,11 @@ def axe_check():
         assert violations == [], f"{page.url}: " + "\n".join(violations)
 
     return check
+
+
+def log_in(page, live_server, user):
+    """The session of `user` as a cookie in the browser (the login page has its own tests)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])

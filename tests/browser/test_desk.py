@@ -1,8 +1,6 @@
 """The street round in a real browser: offline queue, service worker, refused entries, no JavaScript."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -11,16 +9,9 @@ from kiezwerk.concerns.models import Channel, Concern
 from kiezwerk.desk.models import StreetContact
 
 from ..conftest import _user_with_role, image_bytes
+from .conftest import log_in
 
 TITLE = "Sperrmüll vor der Schule"
-
-
-def log_in(page, live_server, user):
-    """The session of `user` as a cookie in the browser (the login page has its own tests)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 def open_round(page, live_server, district):

@@ -1,21 +1,13 @@
 """The manager at the desk on a phone: triage, reply with a template; the resident reads the reply."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern, ConcernStatus
 from kiezwerk.desk.models import ReplyTemplate
 
-
-def log_in(page, live_server, user):
-    """Give the browser a session of `user` (the login form itself is tested with the accounts)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+from .conftest import log_in
 
 
 @pytest.fixture
