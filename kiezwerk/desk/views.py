@@ -72,7 +72,6 @@ def inbox(request, slug):
         "bulk_form": forms.BulkForm(district=district),
         "saved_filters": selectors.saved_filters(user=request.user, district=district),
         "saved_filter_form": forms.SavedFilterForm(),
-        "today": timezone.localdate(),
     }
     return render(request, "desk/inbox.html", context)
 
@@ -565,8 +564,8 @@ def privacy(request, slug):
     district = _district(slug)
     districts = _privacy_districts(request.user, district)
     action = request.POST.get("action", "")
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = (forms.PrivacyEraseForm if action == "erase" else forms.PrivacyForm)(data)
+    # Only POST: an e-mail address never goes into a URL (and so into logs or the browser history).
+    form = (forms.PrivacyEraseForm if action == "erase" else forms.PrivacyForm)(request.POST or None)
     context = {"district": district, "districts": districts, "form": form}
     if form.is_valid():
         email = form.cleaned_data["email"]
