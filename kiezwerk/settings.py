@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kiezwerk.accounts",
     "kiezwerk.concerns",
     "kiezwerk.desk",
+    "kiezwerk.network",
     "kiezwerk.demo",
 ]
 
@@ -208,6 +209,10 @@ NEARBY_RADIUS_M = 150
 
 # The desk: a new concern not triaged after this many days counts as overdue.
 TRIAGE_TARGET_DAYS = env.int("TRIAGE_TARGET_DAYS", default=3)
+# A partner's secret referral link is valid this many days (a new one can be sent).
+REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=30)
+# Contact persons not confirmed for this many months are flagged for review.
+CONTACT_CONFIRM_MONTHS = env.int("CONTACT_CONFIRM_MONTHS", default=12)
 # Reporters' personal data of concerns closed longer than this is anonymised (manage.py anonymise_closed).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 

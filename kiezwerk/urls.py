@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kiezwerk.core.urls")),
     path("", include("kiezwerk.concerns.urls")),
     path("desk/", include("kiezwerk.desk.urls")),
+    path("", include("kiezwerk.network.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

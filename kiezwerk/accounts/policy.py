@@ -86,6 +86,17 @@ def can_moderate_desk_concern(user, pk, **kwargs):
     return can_moderate(user, concern_for_staff(user, pk).district)
 
 
+def is_partner_user(user):
+    """People who log in for an organisation of the network (Organisation.members)."""
+    return bool(user.is_authenticated and user.organisations.exists())
+
+
+def can_see_referral_as_partner(user, pk, **kwargs):
+    """A member of the referral's organisation; 404 for everybody else, like a missing referral."""
+    referral_for_partner(user, pk)
+    return True
+
+
 # Declaring a view's policy ----------------------------------------------------
 
 
@@ -143,6 +154,24 @@ def concern_for_staff(user, pk):
     if concern is None or not is_staff_of(user, concern.district):
         raise Http404
     return concern
+
+
+def referral_for_partner(user, pk):
+    """A referral to one of the user's organisations; Http404 for missing and forbidden alike."""
+    from django.http import Http404
+
+    from kiezwerk.network.models import Referral
+
+    referral = (
+        Referral.objects.select_related("concern", "concern__district", "concern__category", "organisation", "contact")
+        .filter(pk=pk, organisation__members=user)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if referral is None:
+        raise Http404
+    return referral
 
 
 def concern_for_viewer(user, pk):

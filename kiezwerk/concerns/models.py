@@ -215,6 +215,7 @@ class UpdateKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     STATUS = "status", _("Status change")
     REVIEW = "review", _("Review")
+    REFERRAL = "referral", _("Partner")
 
 
 class Update(models.Model):

@@ -1,0 +1,1 @@
+"""Network forms, one module per area (referrals, directory, imports, ranking)."""

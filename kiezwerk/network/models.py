@@ -1,0 +1,324 @@
+"""The manager's network: organisations, contact persons, who knows whom, what happened, and referrals."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kiezwerk.core.models import TimeStampedModel
+
+
+class OrganisationKind(models.TextChoices):
+    CITY_OFFICE = "city_office", _("City office")
+    ASSOCIATION = "association", _("Association (Verein)")
+    SOCIAL_SERVICE = "social_service", _("Social service provider")
+    SCHOOL = "school", _("School or day care")
+    RELIGIOUS = "religious", _("Church or religious community")
+    HOUSING = "housing", _("Housing company")
+    BUSINESS = "business", _("Business")
+    INITIATIVE = "initiative", _("Initiative")
+    OTHER = "other", _("Other")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+
+
+class Organisation(TimeStampedModel):
+    """A partner of the network. Serves one or more districts; `city` shares it across a city's districts."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    districts = models.ManyToManyField(
+        "core.District", related_name="organisations", blank=True, verbose_name=_("districts served")
+    )
+    whole_city = models.BooleanField(
+        _("serves the whole city"), default=False, help_text=_("Then it appears in every district of its city.")
+    )
+    area_note = models.CharField(_("area served"), max_length=300, blank=True, help_text=_("e.g. “north of the B17”"))
+    description = models.TextField(_("description"), max_length=3000, blank=True)
+    # Category slugs (the same in every district of a city) it can help with, plus free text.
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    competencies = models.CharField(_("competencies"), max_length=500, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.INTERNAL)
+    is_active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("partner logins"),
+        help_text=_("People who see this organisation's referrals in the partner view."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["city", "whole_city"], name="organisation_city")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+            models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name="organisation_visibility_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("network:organisation", args=[self.pk])
+
+
+class LegalBasis(models.TextChoices):
+    """Why we may store a contact person's data (DSGVO Art. 6)."""
+
+    CONSENT = "consent", _("Consent (Art. 6 (1) a)")
+    CONTRACT = "contract", _("Contract or cooperation agreement (Art. 6 (1) b)")
+    PUBLIC_TASK = "public_task", _("Public task, official contact (Art. 6 (1) e)")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (Art. 6 (1) f)")
+
+
+class Contact(TimeStampedModel):
+    """A contact person. `organisation` is where they work now; other ties are relationships."""
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, models.SET_NULL, null=True, blank=True, related_name="contacts", verbose_name=_("works at")
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    channels = models.CharField(
+        _("other channels"), max_length=300, blank=True, help_text=_("e.g. “Signal, Tuesdays in the office”")
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    notes = models.TextField(_("notes (internal)"), max_length=3000, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis)
+    consent_note = models.CharField(
+        _("how and when agreed"), max_length=300, blank=True, help_text=_("For consent: when, how, by whom recorded.")
+    )
+    last_confirmed_on = models.DateField(_("last confirmed"))
+    districts = models.ManyToManyField(
+        "core.District", related_name="contacts", blank=True, verbose_name=_("districts")
+    )
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["last_confirmed_on"], name="contact_confirmed")]
+        constraints = [
+            models.CheckConstraint(condition=Q(legal_basis__in=LegalBasis.values), name="contact_legal_basis_valid")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+
+class Relationship(models.Model):
+    """Who knows whom: between two organisations, two contacts, or a contact and an organisation.
+
+    Typed with a label for each direction ("funds" / "funded by"); ended ones stay as history.
+    """
+
+    district = models.ForeignKey("core.District", models.CASCADE, related_name="+", null=True, blank=True)
+    from_organisation = models.ForeignKey(Organisation, models.CASCADE, null=True, blank=True, related_name="+")
+    from_contact = models.ForeignKey(Contact, models.CASCADE, null=True, blank=True, related_name="+")
+    to_organisation = models.ForeignKey(Organisation, models.CASCADE, null=True, blank=True, related_name="+")
+    to_contact = models.ForeignKey(Contact, models.CASCADE, null=True, blank=True, related_name="+")
+    label = models.CharField(_("label"), max_length=100, help_text=_("e.g. “works with”, “funds”, “knows”"))
+    reverse_label = models.CharField(_("label the other way"), max_length=100, help_text=_("e.g. “funded by”"))
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(from_organisation__isnull=True) ^ Q(from_contact__isnull=True))
+                & (Q(to_organisation__isnull=True) ^ Q(to_contact__isnull=True)),
+                name="relationship_one_end_each",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="relationship_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_organisation or self.from_contact} {self.label} {self.to_organisation or self.to_contact}"
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    EMAIL = "email", _("E-mail")
+    EVENT = "event", _("Event")
+    STREET = "street", _("Street contact")
+
+
+class Interaction(models.Model):
+    """One entry in the network's activity log. A conversation note of the desk naming a partner is one too."""
+
+    district = models.ForeignKey("core.District", models.CASCADE, related_name="interactions")
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind)
+    at = models.DateTimeField(_("time"))
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, null=True, blank=True, related_name="interactions", verbose_name=_("organisation")
+    )
+    contact = models.ForeignKey(
+        Contact, models.CASCADE, null=True, blank=True, related_name="interactions", verbose_name=_("contact person")
+    )
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    field_note = models.ForeignKey(
+        "desk.FieldNote", models.CASCADE, null=True, blank=True, related_name="interactions", editable=False
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["district", "-at"], name="interaction_district_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(contact__isnull=False), name="interaction_has_partner"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=InteractionKind.values), name="interaction_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# Referrals -------------------------------------------------------------------------------------------
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    ASKED_BACK = "asked_back", _("Question to the team")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_REFERRAL_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.ASKED_BACK]
+
+
+class Outcome(models.TextChoices):
+    SOLVED = "solved", _("Solved")
+    PARTLY = "partly", _("Partly solved")
+    NOT_SOLVED = "not_solved", _("Not solved")
+    NOT_RESPONSIBLE = "not_responsible", _("Not our responsibility")
+
+
+class ReferralPlan(models.TextChoices):
+    """How closely a referral is followed: reminder before the due date, escalation after it."""
+
+    STANDARD = "standard", _("Standard")
+    URGENT = "urgent", _("Urgent")
+    LONG = "long", _("Long-running")
+
+
+class Referral(TimeStampedModel):
+    """A concern handed to an organisation (and maybe one of its people), followed until solved."""
+
+    concern = models.ForeignKey("concerns.Concern", models.CASCADE, related_name="referrals")
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="referrals")
+    contact = models.ForeignKey(Contact, models.SET_NULL, null=True, blank=True, related_name="referrals")
+    message = models.TextField(_("message to the partner"), max_length=5000)
+    plan = models.CharField(_("follow-up plan"), max_length=10, choices=ReferralPlan, default=ReferralPlan.STANDARD)
+    due_on = models.DateField(_("due"))
+    remind_on = models.DateField(_("reminder"), editable=False)
+    escalate_on = models.DateField(_("escalation"), editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=ReferralStatus, default=ReferralStatus.SENT)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    # The resident is introduced (name and contact passed on) only with their recorded consent.
+    resident_introduced_at = models.DateTimeField(_("resident introduced"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    link_expires_at = models.DateTimeField(_("link valid until"))
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    answered_at = models.DateTimeField(_("first answer"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="referral_organisation_status"),
+            models.Index(fields=["status", "escalate_on"], name="referral_status_escalate"),
+            models.Index(fields=["status", "remind_on"], name="referral_status_remind"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.CLOSED) | ~Q(outcome=""), name="referral_closed_has_outcome"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.concern_id} → {self.organisation}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_REFERRAL_STATUSES
+
+
+class ReferralEventKind(models.TextChoices):
+    SENT = "sent", _("Referred")
+    ACCEPTED = "accepted", _("Accepted")
+    ASKED = "asked", _("Question")
+    ANSWERED = "answered", _("Answer")
+    REJECTED = "rejected", _("Rejected")
+    PROGRESS = "progress", _("Progress")
+    CLOSED = "closed", _("Closed")
+    REMINDED = "reminded", _("Reminder")
+    ESCALATED = "escalated", _("Escalated")
+    DUE_MOVED = "due_moved", _("Due date moved")
+    LINK_REVOKED = "link_revoked", _("Link revoked")
+    LINK_RENEWED = "link_renewed", _("New link")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral. Public steps also appear on the concern's public timeline."""
+
+    referral = models.ForeignKey(Referral, models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReferralEventKind)
+    text = models.TextField(_("text"), max_length=5000, blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Written through the partner's secret link (no account).
+    via_link = models.BooleanField(default=False)
+    update = models.OneToOneField(
+        "concerns.Update", models.SET_NULL, null=True, blank=True, related_name="referral_event", editable=False
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral step")
+        verbose_name_plural = _("referral steps")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.referral_id})"

@@ -1,0 +1,1 @@
+"""Network selectors, one module per area (referrals, directory, imports, ranking)."""

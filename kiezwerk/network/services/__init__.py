@@ -1,0 +1,1 @@
+"""Network services, one module per area (referrals, directory, imports, ranking)."""

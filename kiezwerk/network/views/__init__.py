@@ -1,0 +1,1 @@
+"""Network views, one module per area (referrals, directory, imports, ranking)."""

@@ -1,0 +1,3 @@
+"""Network views: io."""
+
+urlpatterns = []
