@@ -118,6 +118,10 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE = {
     "desk-digests": {"task": "kiezwerk.desk.tasks.digests_send_task", "schedule": crontab(hour=6, minute=30)},
     "retention": {"task": "kiezwerk.desk.tasks.retention_task", "schedule": crontab(hour=3, minute=0)},
+    "referral-followups": {
+        "task": "kiezwerk.network.tasks.referral_followups_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
 }
 # The in-process cache is per process: good for one server, checked by django-ratelimit.

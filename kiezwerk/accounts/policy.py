@@ -91,6 +91,12 @@ def is_partner_user(user):
     return bool(user.is_authenticated and user.organisations.exists())
 
 
+def can_work_referral(user, pk, **kwargs):
+    """Staff of the referred concern's district; 404 for everybody else."""
+    referral_for_staff(user, pk)
+    return True
+
+
 def can_see_referral_as_partner(user, pk, **kwargs):
     """A member of the referral's organisation; 404 for everybody else, like a missing referral."""
     referral_for_partner(user, pk)
@@ -154,6 +160,24 @@ def concern_for_staff(user, pk):
     if concern is None or not is_staff_of(user, concern.district):
         raise Http404
     return concern
+
+
+def referral_for_staff(user, pk):
+    """A referral of a concern in a district the user is staff of; Http404 for missing and forbidden alike."""
+    from django.http import Http404
+
+    from kiezwerk.network.models import Referral
+
+    referral = (
+        Referral.objects.select_related(
+            "concern", "concern__district", "concern__category", "organisation", "contact", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None or not is_staff_of(user, referral.concern.district):
+        raise Http404
+    return referral
 
 
 def referral_for_partner(user, pk):

@@ -210,6 +210,8 @@ def workspace(*, concern):
         "duplicates": list(concern.duplicates.only("pk", "title", "status")),
         "redactions": list(Redaction.objects.filter(concern=concern).select_related("actor", "photo")),
         "field_notes": list(FieldNote.objects.filter(concern=concern).select_related("author")),
+        # Referrals to partners of the network (the network app builds on the desk: reached by relation only).
+        "referrals": list(concern.referrals.select_related("organisation", "contact")),
     }
 
 

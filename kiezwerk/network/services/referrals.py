@@ -1,0 +1,537 @@
+"""Referrals (Vermittlung): a concern handed to a partner and followed until solved.
+
+Every step is a ReferralEvent and an Update on the concern's timeline (public only where marked).
+The partner acts through a secret link (no account) or a partner login; both end in the same
+functions here, which never see a request.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kiezwerk.concerns import services as concern_services
+from kiezwerk.concerns.models import CLOSED_STATUSES, ConcernStatus, Update, UpdateKind
+from kiezwerk.core.mail import mail_send
+from kiezwerk.core.services import audit_record
+
+from .. import tasks
+from ..models import (
+    OPEN_REFERRAL_STATUSES,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    ReferralEventKind,
+    ReferralPlan,
+    ReferralStatus,
+    Visibility,
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    days: int  # default time until due
+    remind_before: int  # reminder to the partner this many days before the due date
+    escalate_after: int  # escalation to the team this many days after it
+
+
+PLANS = {
+    ReferralPlan.STANDARD: Plan(days=14, remind_before=7, escalate_after=0),
+    ReferralPlan.URGENT: Plan(days=3, remind_before=1, escalate_after=0),
+    ReferralPlan.LONG: Plan(days=42, remind_before=14, escalate_after=7),
+}
+
+# Which partner or team step may follow which status.
+TRANSITIONS = {
+    ReferralEventKind.ACCEPTED: {ReferralStatus.SENT},
+    ReferralEventKind.ASKED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
+    ReferralEventKind.ANSWERED: {ReferralStatus.ASKED_BACK},
+    ReferralEventKind.REJECTED: {ReferralStatus.SENT, ReferralStatus.ASKED_BACK},
+    ReferralEventKind.PROGRESS: {ReferralStatus.ACCEPTED},
+    ReferralEventKind.CLOSED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
+    ReferralEventKind.WITHDRAWN: set(OPEN_REFERRAL_STATUSES),
+}
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def plan_dates(plan, due_on):
+    """(remind_on, escalate_on) of a plan for a due date."""
+    rule = PLANS[plan]
+    return due_on - timedelta(days=rule.remind_before), due_on + timedelta(days=rule.escalate_after)
+
+
+def serves(organisation, district):
+    """Whether an organisation works in a district (listed, or city-wide in the district's city)."""
+    if organisation.whole_city and organisation.city and organisation.city == district.city:
+        return True
+    return organisation.districts.filter(pk=district.pk).exists()
+
+
+def _partner_name(referral):
+    """How the resident sees the partner: its name when the organisation is public."""
+    if referral.organisation.visibility == Visibility.PUBLIC:
+        return referral.organisation.name
+    return _("a partner of our network")
+
+
+def _event(referral, kind, *, text="", public=False, author=None, via_link=False, public_text=None):
+    """Record one step: a ReferralEvent and the matching Update on the concern's timeline.
+
+    `public_text` is what the resident reads (defaults to `text`); public steps mail the concern's followers.
+    """
+    event = ReferralEvent.objects.create(
+        referral=referral, kind=kind, text=text, is_public=public, author=author, via_link=via_link
+    )
+    with override(referral.concern.language):
+        label = f"{referral.organisation.name}: {ReferralEventKind(kind).label}"
+    body = public_text if public and public_text is not None else text
+    update = Update.objects.create(
+        concern=referral.concern,
+        kind=UpdateKind.REFERRAL,
+        is_public=public,
+        author=author,
+        text=(body if public else f"{label}\n\n{text}".strip()),
+        created_at=event.created_at,
+    )
+    ReferralEvent.objects.filter(pk=event.pk).update(update=update)
+    if public:
+        concern_services.update_notify(update=update)
+    return event
+
+
+def _locked(referral):
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("concern", "concern__district", "organisation", "contact", "created_by")
+        .get(pk=referral.pk)
+    )
+
+
+def _check(referral, kind):
+    if referral.status not in TRANSITIONS[kind]:
+        raise ValidationError(
+            _("This referral is “%(status)s”; that step is not possible now."),
+            code="transition",
+            params={"status": referral.get_status_display()},
+        )
+
+
+def _new_link(referral):
+    token = secrets.token_urlsafe(32)
+    referral.token_hash = token_hash(token)
+    referral.link_expires_at = timezone.now() + timedelta(days=settings.REFERRAL_LINK_DAYS)
+    referral.link_revoked_at = None
+    return token
+
+
+def link_url(token):
+    return settings.SITE_URL + reverse("network:partner-link", args=[token])
+
+
+# The team ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    concern,
+    organisation,
+    actor,
+    message,
+    contact=None,
+    due_on=None,
+    plan=ReferralPlan.STANDARD,
+    introduce_resident=False,
+    resident_consent=False,
+    tell_resident=True,
+):
+    """Refer a concern to an organisation (and maybe one of its people). Returns (referral, token).
+
+    The partner gets an e-mail with a secret link; the resident's name and contact go with it only
+    when `introduce_resident` and their consent is recorded. A new or triaged concern becomes
+    "referred" (a public status change the resident is told about when `tell_resident`).
+    Raises ValidationError with code "closed", "organisation", "contact", "message", "due",
+    "consent" or "duplicate".
+    """
+    from kiezwerk.concerns.models import Concern
+
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("district").get(pk=concern.pk)
+    errors = {}
+    if concern.status in CLOSED_STATUSES:
+        raise ValidationError(_("A closed concern cannot be referred."), code="closed")
+    if not organisation.is_active or not serves(organisation, concern.district):
+        errors["organisation"] = ValidationError(
+            _("%(organisation)s does not work in %(district)s."),
+            code="organisation",
+            params={"organisation": organisation.name, "district": concern.district.name},
+        )
+    if contact is not None and contact.organisation_id != organisation.pk:
+        errors["contact"] = ValidationError(
+            _("%(contact)s does not work at %(organisation)s."),
+            code="contact",
+            params={"contact": contact.name, "organisation": organisation.name},
+        )
+    if not message.strip():
+        errors["message"] = ValidationError(_("Please write a message to the partner."), code="message")
+    today = timezone.localdate()
+    due_on = due_on or today + timedelta(days=PLANS[plan].days)
+    if due_on <= today:
+        errors["due_on"] = ValidationError(_("The due date must lie in the future."), code="due")
+    if introduce_resident and not resident_consent:
+        errors["resident_consent"] = ValidationError(
+            _("The resident is introduced only with their consent."), code="consent"
+        )
+    if introduce_resident and not (concern.reporter_email or concern.reporter_phone or concern.reporter_id):
+        errors["introduce_resident"] = ValidationError(
+            _("There is no contact of the resident to pass on."), code="no_contact"
+        )
+    if Referral.objects.filter(concern=concern, organisation=organisation, status__in=OPEN_REFERRAL_STATUSES).exists():
+        errors["organisation"] = ValidationError(
+            _("%(organisation)s already has an open referral of this concern."),
+            code="duplicate",
+            params={"organisation": organisation.name},
+        )
+    if errors:
+        raise ValidationError(errors)
+    remind_on, escalate_on = plan_dates(plan, due_on)
+    referral = Referral(
+        concern=concern,
+        organisation=organisation,
+        contact=contact,
+        message=message.strip(),
+        plan=plan,
+        due_on=due_on,
+        remind_on=remind_on,
+        escalate_on=escalate_on,
+        created_by=actor,
+        resident_introduced_at=timezone.now() if introduce_resident else None,
+    )
+    token = _new_link(referral)
+    referral.full_clean()
+    referral.save()
+    _event(referral, ReferralEventKind.SENT, text=referral.message, author=actor)
+    audit_record(
+        actor=actor,
+        verb="referral.created",
+        target=referral,
+        district=concern.district,
+        concern=concern.pk,
+        organisation=organisation.pk,
+        due_on=due_on.isoformat(),
+        resident_introduced=bool(introduce_resident),
+    )
+    if tell_resident and concern.status in (ConcernStatus.NEW, ConcernStatus.TRIAGED):
+        with override(concern.language):
+            notice = _("We have passed your concern on to %(partner)s.") % {"partner": _partner_name(referral)}
+        concern_services.concern_reply(concern=concern, actor=actor, text=notice, new_status=ConcernStatus.REFERRED)
+    transaction.on_commit(lambda: tasks.referral_send_task.delay(referral.pk, token))
+    return referral, token
+
+
+@transaction.atomic
+def referral_answer(*, referral, actor, text):
+    """The team answers a partner's question; the referral goes back to the partner."""
+    referral = _locked(referral)
+    _check(referral, ReferralEventKind.ANSWERED)
+    if not text.strip():
+        raise ValidationError(_("Please write an answer."), code="empty")
+    referral.status = ReferralStatus.SENT
+    referral.save(update_fields=["status", "updated_at"])
+    event = _event(referral, ReferralEventKind.ANSWERED, text=text.strip(), author=actor)
+    audit_record(actor=actor, verb="referral.answered", target=referral, district=referral.concern.district)
+    transaction.on_commit(lambda: tasks.referral_partner_notify_task.delay(event.pk))
+    return referral
+
+
+@transaction.atomic
+def referral_move_due(*, referral, actor, due_on):
+    """Move the due date; reminder and escalation follow the plan again."""
+    referral = _locked(referral)
+    if not referral.is_open:
+        raise ValidationError(_("This referral is finished."), code="finished")
+    if due_on <= timezone.localdate():
+        raise ValidationError({"due_on": ValidationError(_("The due date must lie in the future."), code="due")})
+    before = referral.due_on
+    referral.due_on = due_on
+    referral.remind_on, referral.escalate_on = plan_dates(referral.plan, due_on)
+    referral.reminded_at = referral.escalated_at = None
+    referral.save(update_fields=["due_on", "remind_on", "escalate_on", "reminded_at", "escalated_at", "updated_at"])
+    _event(referral, ReferralEventKind.DUE_MOVED, text=f"{before:%d.%m.%Y} → {due_on:%d.%m.%Y}", author=actor)
+    audit_record(
+        actor=actor,
+        verb="referral.due_moved",
+        target=referral,
+        district=referral.concern.district,
+        before=before.isoformat(),
+        after=due_on.isoformat(),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral, actor, reason):
+    referral = _locked(referral)
+    _check(referral, ReferralEventKind.WITHDRAWN)
+    if not reason.strip():
+        raise ValidationError(_("Please give a reason."), code="reason")
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.closed_at = timezone.now()
+    referral.link_revoked_at = referral.link_revoked_at or timezone.now()
+    referral.save(update_fields=["status", "closed_at", "link_revoked_at", "updated_at"])
+    event = _event(referral, ReferralEventKind.WITHDRAWN, text=reason.strip(), author=actor)
+    audit_record(actor=actor, verb="referral.withdrawn", target=referral, district=referral.concern.district)
+    transaction.on_commit(lambda: tasks.referral_partner_notify_task.delay(event.pk))
+    return referral
+
+
+@transaction.atomic
+def referral_revoke_link(*, referral, actor):
+    """The secret link stops working at once (e.g. it reached the wrong person)."""
+    referral = _locked(referral)
+    if referral.link_revoked_at:
+        return referral
+    referral.link_revoked_at = timezone.now()
+    referral.save(update_fields=["link_revoked_at", "updated_at"])
+    _event(referral, ReferralEventKind.LINK_REVOKED, author=actor)
+    audit_record(actor=actor, verb="referral.link_revoked", target=referral, district=referral.concern.district)
+    return referral
+
+
+@transaction.atomic
+def referral_renew_link(*, referral, actor):
+    """A new secret link (the old one stops working), mailed to the partner. Returns the token."""
+    referral = _locked(referral)
+    if not referral.is_open:
+        raise ValidationError(_("This referral is finished."), code="finished")
+    token = _new_link(referral)
+    referral.save(update_fields=["token_hash", "link_expires_at", "link_revoked_at", "updated_at"])
+    _event(referral, ReferralEventKind.LINK_RENEWED, author=actor)
+    audit_record(actor=actor, verb="referral.link_renewed", target=referral, district=referral.concern.district)
+    transaction.on_commit(lambda: tasks.referral_send_task.delay(referral.pk, token))
+    return token
+
+
+# The partner -------------------------------------------------------------------------------------
+
+
+def referral_by_token(token):
+    """(referral, state) for a partner link: state from link_state(), or (None, "unknown")."""
+    referral = (
+        Referral.objects.select_related("concern", "concern__district", "concern__category", "organisation", "contact")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if referral is None:
+        return None, "unknown"
+    return referral, link_state(referral)
+
+
+def link_state(referral):
+    """ "ok", "revoked" or "expired": whether the partner's secret link works."""
+    if referral.link_revoked_at:
+        return "revoked"
+    if referral.link_expires_at <= timezone.now():
+        return "expired"
+    return "ok"
+
+
+def _partner_step(referral, kind, *, actor, via_link, text="", public=False, public_text=None, **changes):
+    referral = _locked(referral)
+    _check(referral, kind)
+    for field, value in changes.items():
+        setattr(referral, field, value)
+    if referral.answered_at is None:
+        referral.answered_at = timezone.now()
+    referral.save()
+    event = _event(referral, kind, text=text, public=public, public_text=public_text, author=actor, via_link=via_link)
+    audit_record(
+        actor=actor,
+        verb=f"referral.{kind}",
+        target=referral,
+        district=referral.concern.district,
+        via_link=via_link,
+        public=public,
+    )
+    transaction.on_commit(lambda: tasks.referral_team_notify_task.delay(event.pk))
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral, actor=None, via_link=False, text=""):
+    """The partner takes it on. A referred concern becomes "in progress" (public)."""
+    referral = _partner_step(
+        referral,
+        ReferralEventKind.ACCEPTED,
+        actor=actor,
+        via_link=via_link,
+        text=text.strip(),
+        status=ReferralStatus.ACCEPTED,
+    )
+    concern = referral.concern
+    if concern.status == ConcernStatus.REFERRED:
+        with override(concern.language):
+            notice = _("%(partner)s has taken on your concern.") % {"partner": _partner_name(referral)}
+        concern_services.concern_reply(concern=concern, actor=actor, text=notice, new_status=ConcernStatus.IN_PROGRESS)
+    return referral
+
+
+@transaction.atomic
+def referral_ask(*, referral, text, actor=None, via_link=False):
+    """The partner asks the team a question (internal); the team answers with referral_answer."""
+    if not text.strip():
+        raise ValidationError({"text": ValidationError(_("Please write your question."), code="empty")})
+    return _partner_step(
+        referral,
+        ReferralEventKind.ASKED,
+        actor=actor,
+        via_link=via_link,
+        text=text.strip(),
+        status=ReferralStatus.ASKED_BACK,
+    )
+
+
+@transaction.atomic
+def referral_reject(*, referral, reason, actor=None, via_link=False):
+    """The partner cannot take it (with a reason for the team; internal)."""
+    if not reason.strip():
+        raise ValidationError({"text": ValidationError(_("Please give the team a reason."), code="reason")})
+    return _partner_step(
+        referral,
+        ReferralEventKind.REJECTED,
+        actor=actor,
+        via_link=via_link,
+        text=reason.strip(),
+        status=ReferralStatus.REJECTED,
+        closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def referral_progress(*, referral, text, public=False, actor=None, via_link=False):
+    """The partner reports progress; `public` shares it with the resident on the concern's page."""
+    if not text.strip():
+        raise ValidationError({"text": ValidationError(_("Please describe the progress."), code="empty")})
+    return _partner_step(
+        referral,
+        ReferralEventKind.PROGRESS,
+        actor=actor,
+        via_link=via_link,
+        text=text.strip(),
+        public=public,
+        public_text=_public_partner_text(referral, text.strip()),
+    )
+
+
+@transaction.atomic
+def referral_close(*, referral, outcome, text="", public=False, actor=None, via_link=False):
+    """The partner is done, with an outcome. The concern stays for the team to resolve and explain."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": ValidationError(_("Please choose an outcome."), code="outcome")})
+    if public and not text.strip():
+        raise ValidationError({"text": ValidationError(_("Please write what the resident should read."), code="empty")})
+    return _partner_step(
+        referral,
+        ReferralEventKind.CLOSED,
+        actor=actor,
+        via_link=via_link,
+        text=f"{Outcome(outcome).label}. {text.strip()}".strip(),
+        public=public,
+        public_text=_public_partner_text(referral, text.strip()),
+        status=ReferralStatus.CLOSED,
+        outcome=outcome,
+        closed_at=timezone.now(),
+    )
+
+
+def _public_partner_text(referral, text):
+    with override(referral.concern.language):
+        return _("%(partner)s: %(text)s") % {"partner": _partner_name(referral), "text": text}
+
+
+# Mail and the daily follow-up ---------------------------------------------------------------------
+
+
+def _partner_addresses(referral):
+    return [a for a in {referral.contact.email if referral.contact else "", referral.organisation.email} if a]
+
+
+def _team_addresses(referral):
+    people = [referral.created_by, referral.concern.assignee]
+    return sorted({person.email for person in people if person is not None and person.is_active})
+
+
+def referral_send(*, referral, token):
+    """The referral mail to the partner, with the secret link."""
+    for address in _partner_addresses(referral):
+        mail_send(
+            to=address,
+            template="network/email/referral",
+            context={"referral": referral, "concern": referral.concern, "link": link_url(token)},
+        )
+
+
+def referral_partner_notify(*, event):
+    """Tell the partner about the team's answer or a withdrawal (their link still leads to the referral)."""
+    for address in _partner_addresses(event.referral):
+        mail_send(
+            to=address, template="network/email/partner_update", context={"event": event, "referral": event.referral}
+        )
+
+
+def referral_team_notify(*, event):
+    """Tell the team (who referred, who is assigned) what the partner did."""
+    referral = event.referral
+    url = settings.SITE_URL + reverse("network:referral", args=[referral.pk])
+    for address in _team_addresses(referral):
+        mail_send(
+            to=address,
+            template="network/email/team_update",
+            context={"event": event, "referral": referral, "url": url},
+        )
+
+
+def referral_followups_send(*, today=None):
+    """Remind partners whose reminder date has come; escalate referrals past their escalation date.
+
+    Each referral is reminded and escalated at most once per due date. Returns (reminded, escalated).
+    """
+    today = today or timezone.localdate()
+    open_ones = Referral.objects.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+    reminded = escalated = 0
+    for referral in open_ones.filter(remind_on__lte=today, reminded_at=None, escalate_on__gte=today):
+        with transaction.atomic():
+            locked = _locked(referral)
+            locked.reminded_at = timezone.now()
+            locked.save(update_fields=["reminded_at", "updated_at"])
+            event = _event(locked, ReferralEventKind.REMINDED, text=f"{locked.due_on:%d.%m.%Y}")
+            transaction.on_commit(lambda e=event.pk: tasks.referral_partner_notify_task.delay(e))
+            transaction.on_commit(lambda e=event.pk: tasks.referral_team_notify_task.delay(e))
+        reminded += 1
+    overdue = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES, escalate_on__lt=today, escalated_at=None)
+    for referral in overdue:
+        with transaction.atomic():
+            locked = _locked(referral)
+            locked.escalated_at = timezone.now()
+            locked.save(update_fields=["escalated_at", "updated_at"])
+            event = _event(locked, ReferralEventKind.ESCALATED, text=f"{locked.due_on:%d.%m.%Y}")
+            audit_record(actor=None, verb="referral.escalated", target=locked, district=locked.concern.district)
+            transaction.on_commit(lambda e=event.pk: tasks.referral_team_notify_task.delay(e))
+        escalated += 1
+    return reminded, escalated
+
+
+def overdue_q(today):
+    """Open referrals past their escalation date."""
+    return Q(status__in=OPEN_REFERRAL_STATUSES, escalate_on__lt=today)

@@ -1,0 +1,426 @@
+"""Referrals from the team's referral to the partner's outcome, through real views, real mail and the real database."""
+
+import email
+import email.policy
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kiezwerk.concerns import services as concern_services
+from kiezwerk.concerns.models import ConcernStatus, Update
+from kiezwerk.network.models import (
+    Contact,
+    LegalBasis,
+    Organisation,
+    OrganisationKind,
+    Referral,
+    ReferralEventKind,
+    ReferralStatus,
+    Visibility,
+)
+from kiezwerk.network.services import referrals as services
+
+from ..factories import UserFactory
+
+
+def make_organisation(district, name="Amt für Abfallwirtschaft", **kwargs):
+    organisation = Organisation.objects.create(
+        name=name,
+        kind=OrganisationKind.CITY_OFFICE,
+        email=kwargs.pop("email", "abfall@example.org"),
+        visibility=kwargs.pop("visibility", Visibility.PUBLIC),
+        **kwargs,
+    )
+    organisation.districts.add(district)
+    return organisation
+
+
+@pytest.fixture
+def organisation(district):
+    return make_organisation(district)
+
+
+@pytest.fixture
+def partner_user(organisation):
+    user = UserFactory(email="sachbearbeitung@example.org")
+    organisation.members.add(user)
+    return user
+
+
+@pytest.fixture
+def concern(district, category):
+    lat, lon = district.centre
+    concern, _token = concern_services.concern_report(
+        district=district,
+        category=category,
+        title="Sperrmüll an der Ecke",
+        description="Zwei Sofas seit Montag.",
+        lat=lat,
+        lon=lon,
+        reporter_name="Ayşe K.",
+        reporter_email="ayse@example.org",
+        language="de",
+    )
+    return concern
+
+
+def mails(smtp_server):
+    return [
+        (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        for envelope in smtp_server.messages
+    ]
+
+
+def body(message):
+    return message.get_content()
+
+
+def refer(concern, organisation, manager, **kwargs):
+    return services.referral_create(
+        concern=concern, organisation=organisation, actor=manager, message="Bitte abholen.", **kwargs
+    )
+
+
+# The team refers ---------------------------------------------------------------------------------
+
+
+def test_referring_mails_the_partner_a_link_and_tells_the_resident(
+    concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral, token = refer(concern, organisation, manager)
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.REFERRED
+    assert referral.due_on == timezone.localdate() + timedelta(days=14)
+    assert (referral.remind_on, referral.escalate_on) == (referral.due_on - timedelta(days=7), referral.due_on)
+    sent = {tuple(to): message for to, message in mails(smtp_server)}
+    partner_mail = body(sent[("abfall@example.org",)])
+    assert reverse("network:partner-link", args=[token]) in partner_mail
+    assert "ayse@example.org" not in partner_mail and "Ayşe" not in partner_mail  # not introduced
+    assert "Amt für Abfallwirtschaft" in body(sent[("ayse@example.org",)])  # public organisation named
+    assert referral.token_hash != token and len(referral.token_hash) == 64
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"organisation": "foreign"}, "organisation"),
+        ({"contact": "elsewhere"}, "contact"),
+        ({"introduce_resident": True}, "consent"),
+        ({"due_on": "yesterday"}, "due"),
+        ({"message": "  "}, "message"),
+    ],
+)
+def test_bad_referrals_change_nothing(concern, organisation, other_district, manager, change, code):
+    kwargs = {"message": "Bitte abholen."}
+    target = organisation
+    if change.get("organisation") == "foreign":
+        target = make_organisation(other_district, name="Woanders")
+    if change.get("contact") == "elsewhere":
+        other = make_organisation(concern.district, name="Anderes Amt")
+        kwargs["contact"] = Contact.objects.create(
+            name="Frau M.",
+            organisation=other,
+            legal_basis=LegalBasis.PUBLIC_TASK,
+            last_confirmed_on=timezone.localdate(),
+        )
+    if change.get("introduce_resident"):
+        kwargs["introduce_resident"] = True
+    if change.get("due_on"):
+        kwargs["due_on"] = timezone.localdate() - timedelta(days=1)
+    if "message" in change:
+        kwargs["message"] = change["message"]
+    with pytest.raises(Exception) as error:
+        services.referral_create(concern=concern, organisation=target, actor=manager, **kwargs)
+    codes = {e.code for errors in error.value.error_dict.values() for e in errors}
+    assert code in codes
+    assert not Referral.objects.exists()
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.NEW
+
+
+def test_a_second_open_referral_to_the_same_partner_is_refused(concern, organisation, manager):
+    refer(concern, organisation, manager)
+    with pytest.raises(Exception) as error:
+        refer(concern, organisation, manager)
+    assert "duplicate" in {e.code for errors in error.value.error_dict.values() for e in errors}
+    other = make_organisation(concern.district, name="Grünamt", email="gruen@example.org")
+    refer(concern, other, manager)  # several partners for one concern are fine
+    assert concern.referrals.count() == 2
+
+
+def test_closed_concerns_are_not_referred(concern, organisation, manager):
+    concern_services.concern_reply(concern=concern, actor=manager, text="Erledigt.", new_status="resolved")
+    with pytest.raises(Exception) as error:
+        refer(concern, organisation, manager)
+    assert error.value.code == "closed"
+
+
+# The partner answers through the link ----------------------------------------------------------------
+
+
+def test_partner_link_lifecycle_reaches_the_residents_tracking_page(
+    client, concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks, district
+):
+    lat, lon = district.centre
+    tracked, tracking_token = concern_services.concern_report(
+        district=district, category=concern.category, title="Glas am Radweg", description="x", lat=lat, lon=lon
+    )
+    referral, token = refer(tracked, organisation, manager)
+    url = reverse("network:partner-link", args=[token])
+    page = client.get(url)
+    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert "Glas am Radweg" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"step": "accept", "text": ""}).status_code == 302
+    tracked.refresh_from_db()
+    assert tracked.status == ConcernStatus.IN_PROGRESS
+    client.post(url, {"step": "progress", "text": "Termin am Montag.", "public": "on"})
+    client.post(url, {"step": "progress", "text": "Intern: Fahrzeug defekt."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"step": "close", "outcome": "solved", "text": "Abgeholt am Montag.", "public": "on"})
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome) == (ReferralStatus.CLOSED, "solved")
+    assert list(referral.events.values_list("kind", flat=True)) == [
+        "sent",
+        "accepted",
+        "progress",
+        "progress",
+        "closed",
+    ]
+    assert all(event.via_link for event in referral.events.exclude(kind="sent"))
+    tracking = client.get(reverse("concerns:track", args=[tracking_token])).content.decode()
+    assert "Amt für Abfallwirtschaft: Termin am Montag." in tracking
+    assert "Amt für Abfallwirtschaft: Abgeholt am Montag." in tracking
+    assert "Fahrzeug defekt" not in tracking
+    # The team was told of each step by mail.
+    team_mails = [message for to, message in mails(smtp_server) if to == [manager.email]]
+    assert len(team_mails) == 2  # accepted and closed (progress was not sent to the SMTP server here)
+    # A finished referral offers no more steps: a repeated close changes nothing.
+    response = client.post(url, {"step": "close", "outcome": "not_solved", "text": "x"})
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.outcome == "solved"
+
+
+def test_question_and_answer_go_back_and_forth(
+    client, concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    referral, token = refer(concern, organisation, manager)
+    url = reverse("network:partner-link", args=[token])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"step": "ask", "text": "Welche Hausnummer genau?"})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ASKED_BACK
+    assert any("Welche Hausnummer" in body(m) for to, m in mails(smtp_server) if to == [manager.email])
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("network:referral-action", args=[referral.pk, "answer"]), {"text": "Nummer 12."})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+    assert any("Nummer 12." in body(m) for to, m in mails(smtp_server) if to == ["abfall@example.org"])
+    # Questions and answers are internal: never on the public page.
+    assert not Update.objects.filter(concern=concern, is_public=True, text__contains="Hausnummer").exists()
+
+
+def test_rejecting_needs_a_reason(client, concern, organisation, manager):
+    referral, token = refer(concern, organisation, manager)
+    url = reverse("network:partner-link", args=[token])
+    assert client.post(url, {"step": "reject", "text": ""}).status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+    client.post(url, {"step": "reject", "text": "Privatgrund – bitte Hausverwaltung."})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REJECTED
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked", "unknown"])
+def test_dead_links_show_a_clear_page_and_change_nothing(client, concern, organisation, manager, state):
+    referral, token = refer(concern, organisation, manager)
+    if state == "expired":
+        Referral.objects.filter(pk=referral.pk).update(link_expires_at=timezone.now() - timedelta(minutes=1))
+    elif state == "revoked":
+        services.referral_revoke_link(referral=referral, actor=manager)
+    else:
+        token = "x" * 43
+    url = reverse("network:partner-link", args=[token])
+    page = client.get(url)
+    assert page.status_code == (404 if state == "unknown" else 410)
+    assert "Nichts wurde geändert" in page.content.decode() or "Nothing has been changed" in page.content.decode()
+    before = referral.events.count()
+    assert client.post(url, {"step": "accept"}).status_code in (404, 410)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT and referral.events.count() == before
+
+
+def test_a_new_link_replaces_the_old_one(client, concern, organisation, manager):
+    referral, old = refer(concern, organisation, manager)
+    new = services.referral_renew_link(referral=referral, actor=manager)
+    assert client.get(reverse("network:partner-link", args=[old])).status_code == 404
+    assert client.get(reverse("network:partner-link", args=[new])).status_code == 200
+
+
+def test_the_resident_is_introduced_only_with_consent(client, concern, organisation, manager):
+    _referral, token = refer(concern, organisation, manager, introduce_resident=True, resident_consent=True)
+    page = client.get(reverse("network:partner-link", args=[token])).content.decode()
+    assert "Ayşe K." in page and "ayse@example.org" in page
+
+
+# The partner login --------------------------------------------------------------------------------
+
+
+def test_partners_see_only_their_organisations_referrals(client, concern, organisation, partner_user, manager):
+    mine, _ = refer(concern, organisation, manager)
+    other_org = make_organisation(concern.district, name="Grünamt", email="gruen@example.org")
+    theirs, _ = refer(concern, other_org, manager)
+    concern_services.concern_reply(
+        concern=concern, actor=manager, text="Intern: Nachbar ist Hausmeister", is_public=False
+    )
+    client.force_login(partner_user)
+    listing = client.get(reverse("network:partner-home")).content.decode()
+    assert reverse("network:partner-referral", args=[mine.pk]) in listing
+    assert reverse("network:partner-referral", args=[theirs.pk]) not in listing
+    assert client.get(reverse("network:partner-referral", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("network:partner-referral", args=[theirs.pk]), {"step": "accept"}).status_code == 404
+    page = client.get(reverse("network:partner-referral", args=[mine.pk])).content.decode()
+    assert "Sperrmüll an der Ecke" in page
+    assert "ayse@example.org" not in page and "Ayşe" not in page  # no consent, no contact data
+    assert "Nachbar ist Hausmeister" not in page  # internal notes of the team never
+    client.post(reverse("network:partner-referral", args=[mine.pk]), {"step": "accept"})
+    mine.refresh_from_db()
+    assert mine.status == ReferralStatus.ACCEPTED
+    assert mine.events.get(kind="accepted").author == partner_user
+    theirs.refresh_from_db()
+    assert theirs.status == ReferralStatus.SENT
+
+
+@pytest.mark.parametrize("who", ["resident", "manager", "other_manager"])
+def test_people_without_an_organisation_have_no_partner_view(request, client, who, concern, organisation, manager):
+    referral, _ = refer(concern, organisation, manager)
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("network:partner-home")).status_code == 403
+    assert client.get(reverse("network:partner-referral", args=[referral.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["resident", "partner_user", "other_manager"])
+def test_only_the_districts_staff_refer_and_follow_up(request, client, who, concern, organisation, manager):
+    referral, _ = refer(concern, organisation, manager)
+    client.force_login(request.getfixturevalue(who))
+    urls = [
+        reverse("network:refer", args=[concern.pk]),
+        reverse("network:referral", args=[referral.pk]),
+        *[
+            reverse("network:referral-action", args=[referral.pk, a])
+            for a in ("answer", "due", "withdraw", "revoke", "renew")
+        ],
+        reverse("network:escalations", args=[concern.district.slug]),
+    ]
+    for url in urls:
+        for method in (client.get, client.post):
+            assert method(url, {"organisation": organisation.pk, "message": "x", "text": "x"}).status_code in (
+                403,
+                404,
+            ), url
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT and referral.link_revoked_at is None
+    assert Referral.objects.count() == 1
+
+
+# The team's pages ---------------------------------------------------------------------------------
+
+
+def test_refer_page_refers_and_bad_input_keeps_the_text(client, concern, organisation, manager):
+    client.force_login(manager)
+    url = reverse("network:refer", args=[concern.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Amt für Abfallwirtschaft" in page.content.decode()
+    response = client.post(url, {"organisation": "", "message": "Bitte bis Freitag.", "plan": "standard"})
+    assert response.status_code == 400 and "Bitte bis Freitag." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "organisation": organisation.pk,
+            "message": "Bitte bis Freitag.",
+            "plan": "urgent",
+            "introduce_resident": "on",
+        },
+    )
+    assert response.status_code == 400 and not Referral.objects.exists()  # no consent recorded
+    response = client.post(url, {"organisation": organisation.pk, "message": "Bitte bis Freitag.", "plan": "urgent"})
+    assert response.url == reverse("desk:concern", args=[concern.pk])
+    referral = Referral.objects.get()
+    assert referral.due_on == timezone.localdate() + timedelta(days=3)
+    workspace = client.get(reverse("desk:concern", args=[concern.pk])).content.decode()
+    assert reverse("network:referral", args=[referral.pk]) in workspace
+
+
+def test_moving_the_due_date_recomputes_reminder_and_escalation(client, concern, organisation, manager):
+    referral, _ = refer(concern, organisation, manager)
+    client.force_login(manager)
+    new_due = timezone.localdate() + timedelta(days=30)
+    client.post(reverse("network:referral-action", args=[referral.pk, "due"]), {"due_on": new_due.isoformat()})
+    referral.refresh_from_db()
+    assert (referral.due_on, referral.remind_on, referral.escalate_on) == (
+        new_due,
+        new_due - timedelta(days=7),
+        new_due,
+    )
+    response = client.post(reverse("network:referral-action", args=[referral.pk, "due"]), {"due_on": "2001-01-01"})
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.due_on == new_due
+
+
+# Reminders and escalation ---------------------------------------------------------------------------
+
+
+def test_reminder_then_escalation_each_once_by_mail(
+    concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    referral, _ = refer(concern, organisation, manager)
+    smtp_server.messages.clear()
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.referral_followups_send(today=today) == (0, 0)
+        assert services.referral_followups_send(today=referral.remind_on) == (1, 0)
+        assert services.referral_followups_send(today=referral.remind_on) == (0, 0)  # once
+    recipients = sorted(to[0] for to, _m in mails(smtp_server))
+    assert recipients == ["abfall@example.org", manager.email]
+    smtp_server.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.referral_followups_send(today=referral.escalate_on + timedelta(days=1)) == (0, 1)
+        assert services.referral_followups_send(today=referral.escalate_on + timedelta(days=2)) == (0, 0)
+    [(to, message)] = mails(smtp_server)
+    assert to == [manager.email]
+    assert "Eskaliert" in message["Subject"] or "Escalated" in message["Subject"]
+    assert referral.events.filter(kind=ReferralEventKind.ESCALATED).count() == 1
+
+
+def test_a_refused_reminder_mail_is_retried(
+    concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    referral, _ = refer(concern, organisation, manager)
+    smtp_server.messages.clear()
+    smtp_server.refuse = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_followups_send(today=referral.remind_on)
+    assert len(smtp_server.messages) == 2  # partner and team, the refused attempt retried
+
+
+def test_escalation_list_shows_overdue_referrals(client, concern, organisation, manager):
+    referral, _ = refer(concern, organisation, manager)
+    Referral.objects.filter(pk=referral.pk).update(escalate_on=timezone.localdate() - timedelta(days=2))
+    client.force_login(manager)
+    page = client.get(reverse("network:escalations", args=[concern.district.slug])).content.decode()
+    assert reverse("network:referral", args=[referral.pk]) in page
+
+
+def test_the_command_runs_the_followups(concern, organisation, manager):
+    from django.core.management import call_command
+
+    referral, _ = refer(concern, organisation, manager)
+    Referral.objects.filter(pk=referral.pk).update(remind_on=timezone.localdate())
+    call_command("referral_reminders")
+    assert referral.events.filter(kind=ReferralEventKind.REMINDED).count() == 1
