@@ -1,0 +1,452 @@
+"""Reads of the network directory: organisations and contacts serving a district, activity, map and graph.
+
+The graph functions at the end are pure (nodes and edges in, numbers out) so they can be tested on
+small hand-made graphs.
+"""
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.utils import timezone
+
+from kiezwerk.accounts import policy
+from kiezwerk.concerns import selectors as concern_selectors
+from kiezwerk.desk.models import FieldNote
+
+from ..models import Contact, Interaction, Organisation, Referral, Relationship
+
+# How many activity entries an organisation's or contact's page shows.
+ACTIVITY_LIMIT = 100
+
+
+# Dates --------------------------------------------------------------------------------------------
+
+
+def months_before(day, months):
+    """The same day `months` earlier (the last day of that month when it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def confirm_cutoff(today=None):
+    """Contacts last confirmed before this day are due for confirmation (CONTACT_CONFIRM_MONTHS)."""
+    return months_before(today or timezone.localdate(), settings.CONTACT_CONFIRM_MONTHS)
+
+
+# Organisations and contacts -----------------------------------------------------------------------
+
+
+def _serves(district, prefix=""):
+    """Q for organisations serving a district: named there, or the whole of its city."""
+    through = Organisation.districts.through.objects.filter(district=district).values("organisation_id")
+    condition = Q(**{f"{prefix}pk__in": through})
+    if district.city:
+        condition |= Q(**{f"{prefix}whole_city": True, f"{prefix}city__iexact": district.city})
+    return condition
+
+
+def organisation_list_for_district(*, district, text="", kind="", topic="", language="", visibility=""):
+    """Organisations serving the district, with their number of contacts, filtered; ordered by name."""
+    qs = Organisation.objects.filter(_serves(district)).annotate(contact_count=Count("contacts"))
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text)
+            | Q(competencies__icontains=text)
+            | Q(description__icontains=text)
+            | Q(area_note__icontains=text)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    # Topics and languages are JSON lists of plain strings: containment of the quoted value works on
+    # SQLite and PostgreSQL alike (SQLite has no JSON `contains` lookup).
+    if topic:
+        qs = qs.filter(topics__icontains=f'"{topic}"')
+    if language:
+        qs = qs.filter(languages__icontains=f'"{language}"')
+    if visibility:
+        qs = qs.filter(visibility=visibility)
+    return qs.order_by("name", "pk")
+
+
+def organisation_serves(organisation, district):
+    """Whether an organisation serves a district."""
+    return Organisation.objects.filter(_serves(district), pk=organisation.pk).exists()
+
+
+def organisation_districts(organisation):
+    """The districts an organisation serves (named ones plus, for `whole_city`, its city's)."""
+    from kiezwerk.core.models import District
+
+    condition = Q(organisations=organisation)
+    if organisation.whole_city and organisation.city:
+        condition |= Q(city__iexact=organisation.city)
+    return list(District.objects.filter(condition).distinct().order_by("name"))
+
+
+def _stale(cutoff):
+    return ExpressionWrapper(Q(last_confirmed_on__lt=cutoff), output_field=BooleanField())
+
+
+def contact_list_for_district(*, district, text="", unconfirmed=False, today=None):
+    """Contacts of the district (its own, or working at an organisation serving it), flagged `is_stale`."""
+    cutoff = confirm_cutoff(today)
+    through = Contact.districts.through.objects.filter(district=district).values("contact_id")
+    qs = (
+        Contact.objects.filter(Q(pk__in=through) | Q(organisation__in=Organisation.objects.filter(_serves(district))))
+        .select_related("organisation")
+        .annotate(is_stale=_stale(cutoff))
+    )
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(role__icontains=text) | Q(organisation__name__icontains=text))
+    if unconfirmed:
+        qs = qs.filter(last_confirmed_on__lt=cutoff)
+    return qs.order_by("name", "pk")
+
+
+def contact_stale_count(*, district, today=None):
+    """How many of the district's contacts are not confirmed for CONTACT_CONFIRM_MONTHS."""
+    return contact_list_for_district(district=district, unconfirmed=True, today=today).count()
+
+
+def contact_districts(contact):
+    """The districts a contact belongs to: their own, and those their organisation serves."""
+    districts = {d.pk: d for d in contact.districts.all()}
+    if contact.organisation_id:
+        districts.update({d.pk: d for d in organisation_districts(contact.organisation)})
+    return sorted(districts.values(), key=lambda d: d.name)
+
+
+def viewer_districts(user, districts):
+    """Those of `districts` the user is staff of."""
+    return [d for d in districts if policy.is_staff_of(user, d)]
+
+
+# One organisation or contact ------------------------------------------------------------------------
+
+
+@dataclass
+class RelationshipView:
+    """A relationship seen from one end: the label read in that direction and the other end."""
+
+    relationship: Relationship
+    label: str
+    other: object
+    is_current: bool
+
+
+def _relationships_of(*, organisation=None, contact=None, today=None):
+    today = today or timezone.localdate()
+    if organisation is not None:
+        condition = Q(from_organisation=organisation) | Q(to_organisation=organisation)
+    else:
+        condition = Q(from_contact=contact) | Q(to_contact=contact)
+    rows = Relationship.objects.filter(condition).select_related(
+        "from_organisation", "from_contact", "to_organisation", "to_contact"
+    )
+    current, ended = [], []
+    for row in rows:
+        is_from = (row.from_organisation_id == organisation.pk) if organisation else (row.from_contact_id == contact.pk)
+        view = RelationshipView(
+            relationship=row,
+            label=row.label if is_from else row.reverse_label,
+            other=(row.to_organisation or row.to_contact) if is_from else (row.from_organisation or row.from_contact),
+            is_current=relationship_is_current(row, today),
+        )
+        (current if view.is_current else ended).append(view)
+    ended.sort(key=lambda v: v.relationship.ended_on or date.min, reverse=True)
+    return current, ended
+
+
+def relationship_is_current(relationship, today=None):
+    today = today or timezone.localdate()
+    return (relationship.ended_on is None or relationship.ended_on > today) and (
+        relationship.started_on is None or relationship.started_on <= today
+    )
+
+
+@dataclass
+class ActivityEntry:
+    """One line of the activity log: an interaction, or a desk conversation note naming the partner."""
+
+    at: object
+    kind: str
+    text: str
+    author: object
+    district: object
+    interaction: Interaction | None = None
+    field_note: FieldNote | None = None
+
+
+def _activity(*, interactions, names, districts):
+    """Interactions merged with the desk's conversation notes whose `met` names one of `names`."""
+    entries = [
+        ActivityEntry(
+            at=i.at, kind=i.get_kind_display(), text=i.note, author=i.author, district=i.district, interaction=i
+        )
+        for i in interactions.select_related("author", "district", "contact", "organisation")[:ACTIVITY_LIMIT]
+    ]
+    names = [n.strip() for n in names if n and n.strip()]
+    if names and districts:
+        condition = Q()
+        for name in names:
+            condition |= Q(met__icontains=name)
+        notes = (
+            FieldNote.objects.filter(condition, district__in=districts)
+            .exclude(interactions__isnull=False)  # already an interaction of its own
+            .select_related("author", "district")
+            .order_by("-at")[:ACTIVITY_LIMIT]
+        )
+        for note in notes:
+            # SQLite's LIKE folds ASCII only: check the containment again, case-insensitively.
+            met = note.met.casefold()
+            if any(name.casefold() in met for name in names):
+                entries.append(
+                    ActivityEntry(
+                        at=note.at,
+                        kind="note",
+                        text=f"{note.met}: {note.text}",
+                        author=note.author,
+                        district=note.district,
+                        field_note=note,
+                    )
+                )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:ACTIVITY_LIMIT]
+
+
+def organisation_detail(*, organisation, districts, today=None):
+    """What an organisation's page shows to staff of `districts` (those it serves that they look after).
+
+    Interactions, conversation notes and referrals are limited to those districts.
+    """
+    cutoff = confirm_cutoff(today)
+    contacts = list(organisation.contacts.annotate(is_stale=_stale(cutoff)).order_by("name", "pk"))
+    current, ended = _relationships_of(organisation=organisation, today=today)
+    interactions = Interaction.objects.filter(
+        Q(organisation=organisation) | Q(contact__organisation=organisation), district__in=districts
+    )
+    referrals = (
+        Referral.objects.filter(organisation=organisation, concern__district__in=districts)
+        .select_related("concern", "contact")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    return {
+        "contacts": contacts,
+        "relationships": current,
+        "relationships_ended": ended,
+        "activity": _activity(interactions=interactions, names=[organisation.name], districts=districts),
+        "referrals": list(referrals),
+        "served": organisation_districts(organisation),
+    }
+
+
+def contact_detail(*, contact, districts, today=None):
+    """What a contact's page shows to staff of `districts`."""
+    current, ended = _relationships_of(contact=contact, today=today)
+    interactions = Interaction.objects.filter(contact=contact, district__in=districts)
+    return {
+        "is_stale": contact.last_confirmed_on < confirm_cutoff(today),
+        "relationships": current,
+        "relationships_ended": ended,
+        "activity": _activity(interactions=interactions, names=[contact.name], districts=districts),
+        "referrals": list(
+            Referral.objects.filter(contact=contact, concern__district__in=districts)
+            .select_related("concern", "organisation")
+            .order_by("-created_at", "-pk")[:50]
+        ),
+    }
+
+
+# Map ----------------------------------------------------------------------------------------------
+
+
+def organisation_points(*, district):
+    """Organisations of the district with a position, as plain values for the map's `json_script`."""
+    rows = (
+        organisation_list_for_district(district=district)
+        .filter(lat__isnull=False, lon__isnull=False)
+        .values_list("pk", "name", "kind", "lat", "lon", "address")
+    )
+    return [
+        {"id": pk, "name": name, "kind": kind, "lat": lat, "lon": lon, "address": address}
+        for pk, name, kind, lat, lon, address in rows
+    ]
+
+
+def map_context(*, district):
+    return {**concern_selectors.map_context(district=district), "points": organisation_points(district=district)}
+
+
+# Graph --------------------------------------------------------------------------------------------
+
+
+def articulation_points(nodes, edges):
+    """The nodes whose removal splits their connected component (Tarjan, iterative; no recursion limit).
+
+    `edges` are pairs of nodes; loops and repeated edges are allowed. Returns a set.
+    """
+    neighbours = {node: [] for node in nodes}
+    for a, b in edges:
+        if a == b:
+            continue
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    order, low, cut = {}, {}, set()
+    counter = 0
+    for root in neighbours:
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        root_children = 0
+        # Each frame: (node, parent, iterator over its neighbours).
+        stack = [(root, None, iter(neighbours[root]))]
+        while stack:
+            node, parent, children = stack[-1]
+            advanced = False
+            for child in children:
+                if child == parent:
+                    parent = object()  # skip the tree edge once; a parallel edge counts as a back edge
+                    stack[-1] = (node, parent, children)
+                    continue
+                if child in order:
+                    low[node] = min(low[node], order[child])
+                else:
+                    order[child] = low[child] = counter
+                    counter += 1
+                    if node == root:
+                        root_children += 1
+                    stack.append((child, node, iter(neighbours[child])))
+                    advanced = True
+                    break
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                above = stack[-1][0]
+                low[above] = min(low[above], low[node])
+                if above != root and low[node] >= order[above]:
+                    cut.add(above)
+        if root_children > 1:
+            cut.add(root)
+    return cut
+
+
+def degree_centrality(nodes, edges):
+    """{node: degree / (n - 1)} over distinct neighbours (0 for a single node)."""
+    neighbours = {node: set() for node in nodes}
+    for a, b in edges:
+        if a != b:
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+    scale = max(len(neighbours) - 1, 1)
+    return {node: len(others) / scale for node, others in neighbours.items()}
+
+
+@dataclass
+class GraphNode:
+    key: str  # "o12" or "c5"
+    obj: object
+    is_organisation: bool
+    degree: int = 0
+    centrality: float = 0.0
+    is_cut: bool = False
+    x: float = 0.0
+    y: float = 0.0
+    # Where the label goes, outside the circle.
+    label_x: float = 0.0
+    label_y: float = 0.0
+    anchor: str = "start"
+    # For a single point of failure: the nodes only reached through it.
+    cut_off: tuple = ()
+
+
+def network_graph(*, district, today=None, size=600):
+    """The district's network now: nodes (organisations, contacts), current ties, centrality, cut points.
+
+    Ties are current relationships between nodes of the district plus "works at" (a contact's
+    organisation). A node is a single point of failure when removing it disconnects others.
+    """
+    today = today or timezone.localdate()
+    organisations = list(organisation_list_for_district(district=district))
+    contacts = list(contact_list_for_district(district=district, today=today))
+    nodes = {f"o{o.pk}": GraphNode(key=f"o{o.pk}", obj=o, is_organisation=True) for o in organisations}
+    nodes.update({f"c{c.pk}": GraphNode(key=f"c{c.pk}", obj=c, is_organisation=False) for c in contacts})
+    edges = set()
+    for contact in contacts:
+        if contact.organisation_id and f"o{contact.organisation_id}" in nodes:
+            edges.add((f"c{contact.pk}", f"o{contact.organisation_id}"))
+    org_ids = [o.pk for o in organisations]
+    contact_ids = [c.pk for c in contacts]
+    relationships = Relationship.objects.filter(
+        (Q(from_organisation__in=org_ids) | Q(from_contact__in=contact_ids))
+        & (Q(to_organisation__in=org_ids) | Q(to_contact__in=contact_ids))
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), Q(started_on__isnull=True) | Q(started_on__lte=today))
+    for row in relationships:
+        a = f"o{row.from_organisation_id}" if row.from_organisation_id else f"c{row.from_contact_id}"
+        b = f"o{row.to_organisation_id}" if row.to_organisation_id else f"c{row.to_contact_id}"
+        if a != b and a in nodes and b in nodes:
+            edges.add((a, b))
+    edges = {tuple(sorted(pair)) for pair in edges}
+    centrality = degree_centrality(nodes, edges)
+    cut = articulation_points(nodes, edges)
+    neighbours = {key: set() for key in nodes}
+    for a, b in edges:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    for key, node in nodes.items():
+        node.degree = len(neighbours[key])
+        node.centrality = centrality[key]
+        node.is_cut = key in cut
+    for key in cut:
+        nodes[key].cut_off = tuple(nodes[k] for k in _cut_off(key, neighbours))
+    _circle(list(nodes.values()), size)
+    ranked = sorted(nodes.values(), key=lambda n: (-n.degree, str(n.obj).casefold()))
+    return {
+        "nodes": ranked,
+        "edges": [(nodes[a], nodes[b]) for a, b in sorted(edges)],
+        "cut_points": [n for n in ranked if n.is_cut],
+        "isolated": [n for n in ranked if n.degree == 0],
+        "size": size,
+    }
+
+
+def _cut_off(removed, neighbours):
+    """The nodes separated from the largest remaining part of the component when `removed` goes."""
+    parts = []
+    seen = {removed}
+    for start in neighbours[removed]:
+        if start in seen:
+            continue
+        part, todo = [], [start]
+        seen.add(start)
+        while todo:
+            node = todo.pop()
+            part.append(node)
+            for other in neighbours[node]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        parts.append(part)
+    parts.sort(key=len, reverse=True)
+    return sorted(node for part in parts[1:] for node in part)
+
+
+def _circle(nodes, size):
+    """A circular layout, organisations first, for the SVG drawing."""
+    nodes = sorted(nodes, key=lambda n: (not n.is_organisation, str(n.obj).casefold()))
+    centre, radius = size / 2, size / 2 - 40
+    count = max(len(nodes), 1)
+    for index, node in enumerate(nodes):
+        angle = 2 * math.pi * index / count - math.pi / 2
+        node.x = round(centre + radius * math.cos(angle), 1)
+        node.y = round(centre + radius * math.sin(angle), 1)
+        node.label_x = round(centre + (radius + 12) * math.cos(angle), 1)
+        node.label_y = round(centre + (radius + 12) * math.sin(angle) + 4, 1)
+        node.anchor = "start" if math.cos(angle) > 0.1 else "end" if math.cos(angle) < -0.1 else "middle"
