@@ -2,5 +2,8 @@ from . import policy
 
 
 def roles(request):
-    """Whether the navigation shows the desk; evaluated only where a template asks."""
-    return {"is_desk_user": lambda: policy.is_desk_user(request.user)}
+    """Whether the navigation shows the desk or the partner view; evaluated only where a template asks."""
+    return {
+        "is_desk_user": lambda: policy.is_desk_user(request.user),
+        "is_partner_user": lambda: policy.is_partner_user(request.user),
+    }
