@@ -114,7 +114,7 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args, district, districts, organisation=None, **kwargs):
         """`districts`: those the manager may assign (the districts they are staff of)."""
-        if organisation is not None and not args and "data" not in kwargs:
+        if organisation is not None and (not args or args[0] is None) and kwargs.get("data") is None:
             kwargs.setdefault("initial", self.initial_for(organisation))
         super().__init__(*args, **kwargs)
         self.organisation = organisation
@@ -184,7 +184,7 @@ class ContactForm(forms.Form):
     )
 
     def __init__(self, *args, district, contact=None, **kwargs):
-        if contact is not None and not args and "data" not in kwargs:
+        if contact is not None and (not args or args[0] is None) and kwargs.get("data") is None:
             kwargs.setdefault(
                 "initial",
                 {name: getattr(contact, name) for name in ContactForm.base_fields if name != "organisation"}

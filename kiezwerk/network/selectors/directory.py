@@ -51,16 +51,24 @@ def _serves(district, prefix=""):
     return condition
 
 
+def _text_filter(text, *fields):
+    """Q for `text` in any of `fields`, case-insensitively.
+
+    SQLite's LIKE folds ASCII letters only ("übersetz" would miss "Übersetzen"), so the usual
+    spellings of the word are tried as well.
+    """
+    condition = Q()
+    for variant in {text, text.lower(), text.upper(), text.capitalize(), text.title()}:
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": variant})
+    return condition
+
+
 def organisation_list_for_district(*, district, text="", kind="", topic="", language="", visibility=""):
     """Organisations serving the district, with their number of contacts, filtered; ordered by name."""
     qs = Organisation.objects.filter(_serves(district)).annotate(contact_count=Count("contacts"))
     if text:
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(competencies__icontains=text)
-            | Q(description__icontains=text)
-            | Q(area_note__icontains=text)
-        )
+        qs = qs.filter(_text_filter(text, "name", "competencies", "description", "area_note"))
     if kind:
         qs = qs.filter(kind=kind)
     # Topics and languages are JSON lists of plain strings: containment of the quoted value works on
@@ -103,7 +111,7 @@ def contact_list_for_district(*, district, text="", unconfirmed=False, today=Non
         .annotate(is_stale=_stale(cutoff))
     )
     if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(role__icontains=text) | Q(organisation__name__icontains=text))
+        qs = qs.filter(_text_filter(text, "name", "role", "organisation__name"))
     if unconfirmed:
         qs = qs.filter(last_confirmed_on__lt=cutoff)
     return qs.order_by("name", "pk")
@@ -195,7 +203,7 @@ def _activity(*, interactions, names, districts):
     if names and districts:
         condition = Q()
         for name in names:
-            condition |= Q(met__icontains=name)
+            condition |= _text_filter(name, "met")
         notes = (
             FieldNote.objects.filter(condition, district__in=districts)
             .exclude(interactions__isnull=False)  # already an interaction of its own
@@ -203,7 +211,7 @@ def _activity(*, interactions, names, districts):
             .order_by("-at")[:ACTIVITY_LIMIT]
         )
         for note in notes:
-            # SQLite's LIKE folds ASCII only: check the containment again, case-insensitively.
+            # The database's LIKE may fold ASCII only: the containment is decided here, case-insensitively.
             met = note.met.casefold()
             if any(name.casefold() in met for name in names):
                 entries.append(
