@@ -1,5 +1,8 @@
 """The demo district "Oberhausen": boundary, streets, categories, one user per role, ~150 concerns, and the desk.
 
+The network (data/oberhausen_network.json, loaded by `demo.network`): ~60 organisations, their
+contacts and relationships, and ~300 past referrals with outcomes; see that module.
+
 The desk (data/oberhausen_desk.json): reply templates, assignments, follow-ups and internal notes
 on open concerns, two duplicates, street contacts and conversation notes; dates relative to the day
 the demo is loaded.
@@ -26,6 +29,7 @@ from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.services import district_load, district_touch, street_save
+from kiezwerk.demo.network import NETWORK_DATA, network_load
 from kiezwerk.desk import services as desk_services
 from kiezwerk.desk.models import FieldNote, ReplyTemplate
 
@@ -43,7 +47,7 @@ DEMO_USERS = [
 ]
 
 
-def demo_load(*, data_path=DATA, desk_path=DESK_DATA):
+def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA):
     """Create or refresh the demo district. Returns (district, users, concerns_created)."""
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     desk = json.loads(Path(desk_path).read_text(encoding="utf-8")) if desk_path else None
@@ -76,6 +80,9 @@ def demo_load(*, data_path=DATA, desk_path=DESK_DATA):
     if desk:
         with transaction.atomic():
             _desk_load(district, streets, categories, users, desk)
+    if network_path:
+        with transaction.atomic():
+            network_load(district, streets, categories, users, data["concerns"], data_path=network_path, place=_place)
     return district, users, created
 
 

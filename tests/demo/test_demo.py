@@ -5,12 +5,25 @@ from django.utils import timezone
 from kiezwerk.accounts import policy
 from kiezwerk.accounts.models import Role, RoleKind
 from kiezwerk.concerns import selectors as concern_selectors
-from kiezwerk.concerns.models import Concern, ConcernStatus, Moderation, Update, UpdateKind
+from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Update, UpdateKind
+from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
 from kiezwerk.desk import selectors as desk_selectors
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
+from kiezwerk.network.models import (
+    OPEN_REFERRAL_STATUSES,
+    Contact,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Relationship,
+)
+from kiezwerk.network.selectors.ranking import partner_suggestions
 
 
 def test_demo_data_passes_its_checks(capsys):
@@ -31,8 +44,10 @@ def test_demo_is_complete_and_idempotent(db, client):
     _assert_desk(district, users)
     _assert_internal_notes(district)
     desk = _desk_counts(district)
+    total = Concern.objects.count()
+    assert total >= created + 150  # with the network's historical concerns
     _district, _users, again = demo_load()
-    assert again == 0 and Concern.objects.count() == created and Role.objects.count() == len(DEMO_USERS)
+    assert again == 0 and Concern.objects.count() == total and Role.objects.count() == len(DEMO_USERS)
     assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
     # A demo user can log in with the printed password.
     assert client.login(email="quartiersmanager@example.org", password="kiezwerk-demo")
@@ -112,3 +127,70 @@ def test_demo_desk_comes_to_a_demo_loaded_before_it(db):
     assert counts["templates"] >= 6 and counts["notes"] >= 5 and counts["assigned"] >= 5 and counts["duplicates"]
     demo_load()
     assert _desk_counts(district) == counts
+
+
+def _network_counts():
+    return {
+        "organisations": Organisation.objects.count(),
+        "contacts": Contact.objects.count(),
+        "relationships": Relationship.objects.count(),
+        "referrals": Referral.objects.count(),
+        "events": ReferralEvent.objects.count(),
+        "concerns": Concern.objects.count(),
+        "members": list(Organisation.members.through.objects.values_list("organisation_id", "user_id")),
+    }
+
+
+def test_demo_network_is_realistic_and_idempotent(db):
+    district, users, _created = demo_load()
+    today = timezone.localdate()
+    now = timezone.now()
+    slugs = set(Category.objects.filter(district=district).values_list("slug", flat=True))
+
+    organisations = Organisation.objects.all()
+    assert 55 <= organisations.count() <= 65
+    assert all(o.name.endswith("(Demo)") and o.topics and set(o.topics) <= slugs for o in organisations)
+    assert set(organisations.values_list("kind", flat=True)) == set(OrganisationKind.values) - {"other"}
+    assert organisations.filter(whole_city=True, city="Augsburg").exists() and organisations.filter(districts=district)
+    assert organisations.exclude(lat=None).count() >= 15
+    assert all(
+        core_selectors.district_contains(district, lat=o.lat, lon=o.lon) for o in organisations.exclude(lat=None)
+    )
+    for name in ("Amt für Abfallwirtschaft", "Tiefbauamt", "Ordnungsamt", "Grünamt"):
+        assert organisations.filter(name=f"{name} (Demo)", kind="city_office").exists()
+    partner = Organisation.objects.get(name="Amt für Abfallwirtschaft (Demo)")
+    assert list(partner.members.all()) == [users[RoleKind.PARTNER]]
+    # Several organisations are plausible for every topic of the history.
+    for slug, group in (("illegal-dumping", "waste"), ("streetlight-defect", "lighting"), ("playground", "green")):
+        assert sum(slug in o.topics for o in organisations) >= 1
+        assert sum(slug in o.topics or group in o.topics for o in organisations) >= 2
+
+    contacts = Contact.objects.all()
+    assert 100 <= contacts.count() <= 140
+    assert all(c.legal_basis and c.organisation_id and c.email.endswith(".example.org") for c in contacts)
+    stale = contacts.filter(last_confirmed_on__lt=today - timedelta(days=365)).count()
+    assert 0.15 * contacts.count() < stale < 0.5 * contacts.count()
+    relationships = Relationship.objects.all()
+    assert 70 <= relationships.count() <= 90 and 5 <= relationships.exclude(ended_on=None).count() <= 25
+
+    past = Referral.objects.filter(status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED])
+    assert 270 <= past.count() <= 360
+    assert past.filter(created_at__lt=now - timedelta(days=540)).exists()
+    assert all(r.created_at < r.closed_at < now for r in past)
+    assert all(r.concern.closed_at and r.concern.status in ("resolved", "declined") for r in past)
+    assert set(past.values_list("outcome", flat=True)) == {"", *Outcome.values}
+    open_referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
+    assert 5 <= open_referrals.count() <= 15 and all(r.concern.is_open for r in open_referrals)
+    assert all(r.remind_on <= r.due_on <= r.escalate_on for r in Referral.objects.all())
+    assert ReferralEvent.objects.filter(kind="closed", created_at__lt=now - timedelta(days=30)).exists()
+
+    counts = _network_counts()
+    demo_load()
+    assert _network_counts() == counts
+
+
+def test_ranking_learns_from_the_demo_history(db):
+    district, _users, _created = demo_load()
+    concern = Concern.objects.filter(district=district, category__slug="illegal-dumping").latest("created_at")
+    best = partner_suggestions(concern=concern, limit=3)
+    assert len(best) == 3 and best[0].cases >= 5 and "similar concerns" in best[0].explanation

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from kiezwerk.concerns.models import Update, UpdateKind
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
+from kiezwerk.network.models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral
 
 
 class Command(BaseCommand):
@@ -22,6 +23,12 @@ class Command(BaseCommand):
             f"{district.concerns.exclude(follow_up_on=None).count()} with a follow-up date, "
             f"{Update.objects.filter(concern__district=district, kind=UpdateKind.NOTE).count()} internal notes, "
             f"{district.street_contacts.count()} street contacts, {district.field_notes.count()} conversation notes."
+        )
+        referrals = Referral.objects.filter(concern__district=district)
+        self.stdout.write(
+            f"Network: {Organisation.objects.filter(city=district.city).count()} organisations, "
+            f"{Contact.objects.filter(districts=district).count()} contacts, {referrals.count()} referrals "
+            f"({referrals.filter(status__in=OPEN_REFERRAL_STATUSES).count()} open)."
         )
         self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
         for email, name, kind in DEMO_USERS:
