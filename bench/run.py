@@ -15,14 +15,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import data, inbox
+from bench import data, inbox, ranking
 from bench.urls import BARE
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
 N = int(os.environ.get("BENCH_N", "200"))
-ONLY = os.environ.get("BENCH_ONLY", "")  # "inbox": only the manager's inbox
+ONLY = os.environ.get("BENCH_ONLY", "")  # "inbox": only the manager's inbox; "ranking": only "who can help?"
 WARMUP = 20
 COLD_BUILDS = 5
 TARGET_MS, TARGET_RATIO = 50, 3
@@ -139,6 +139,13 @@ def report(info, rows, cold, target):
 
 def main():
     call_command("migrate", interactive=False, verbosity=0)
+    if ONLY == "ranking":
+        result = ranking.evaluate()
+        ranking.report(result)
+        path = VAR / f"results-{connection.vendor}-ranking.json"
+        path.write_text(json.dumps({"ranking": result}, indent=2) + "\n")
+        print(f"\nwritten to {path}")
+        return
     if not data.is_filled():
         print("Filling the bench database (once)…", flush=True)
         start = time.perf_counter()
@@ -170,6 +177,8 @@ def main():
     plans = inbox.explain_failed(district, results["inbox"], VAR / f"explain-{connection.vendor}.txt")
     if plans:
         print(f"query plans of the cases that missed the target: {plans}")
+    results["ranking"] = ranking.evaluate()
+    ranking.report(results["ranking"])
     info["load_average_end"] = round(os.getloadavg()[0], 2)
     print(
         f"1-minute load average at start {info['load_average_start']}, at end {info['load_average_end']} "
