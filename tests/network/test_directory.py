@@ -396,6 +396,8 @@ def test_graph_names_the_only_person_connecting_an_organisation(desk, district):
         "Herr Novak": ["Kleingartenverein"],
         "Quartiersbüro": ["Herr C"],
     }
+    # Only those without whom an organisation is lost are listed first; an organisation's only employee is not.
+    assert [n.obj.name for n in graph["critical"]] == ["Frau A", "Herr Novak"]
     assert graph["nodes"][0].obj.name == "Frau A"  # the most relationships
     response = desk.get(reverse("network:graph", args=[district.slug]))
     body = response.content.decode()

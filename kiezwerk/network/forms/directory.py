@@ -15,15 +15,27 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _tree(district):
+    """The district's category tree, loaded once per district instance."""
+    if not hasattr(district, "_network_tree"):
+        district._network_tree = concern_selectors.category_list(district=district)
+    return district._network_tree
+
+
 def topic_choices(district):
     """(slug, label) of the district's active categories: an organisation's topics."""
     if not hasattr(district, "_network_topics"):
         choices = []
-        for top, children in concern_selectors.category_list(district=district):
+        for top, children in _tree(district):
             choices.append((top.slug, top.label))
             choices.extend((child.slug, f"{top.label} › {child.label}") for child in children)
         district._network_topics = choices
     return district._network_topics
+
+
+def topic_labels(district):
+    """{slug: label} of the district's categories, each under its own name only."""
+    return {c.slug: c.label for top, children in _tree(district) for c in [top, *children]}
 
 
 def language_choices():

@@ -373,6 +373,8 @@ class GraphNode:
     anchor: str = "start"
     # For a single point of failure: the nodes only reached through it.
     cut_off: tuple = ()
+    cut_off_organisations: tuple = ()
+    cut_off_people: int = 0
 
 
 def network_graph(*, district, today=None, size=600):
@@ -414,12 +416,19 @@ def network_graph(*, district, today=None, size=600):
         node.is_cut = key in cut
     for key in cut:
         nodes[key].cut_off = tuple(nodes[k] for k in _cut_off(key, neighbours))
+        nodes[key].cut_off_organisations = tuple(n for n in nodes[key].cut_off if n.is_organisation)
+        nodes[key].cut_off_people = len(nodes[key].cut_off) - len(nodes[key].cut_off_organisations)
     _circle(list(nodes.values()), size)
     ranked = sorted(nodes.values(), key=lambda n: (-n.degree, str(n.obj).casefold()))
     return {
         "nodes": ranked,
         "edges": [(nodes[a], nodes[b]) for a, b in sorted(edges)],
         "cut_points": [n for n in ranked if n.is_cut],
+        # The points of failure that matter most: without them, an organisation is no longer reached.
+        "critical": sorted(
+            (n for n in ranked if n.cut_off_organisations),
+            key=lambda n: (-len(n.cut_off_organisations), str(n.obj).casefold()),
+        ),
         "isolated": [n for n in ranked if n.degree == 0],
         "size": size,
     }

@@ -98,7 +98,7 @@ def _query(request):
 def _topic_labels(districts, slugs):
     labels = {}
     for district in districts:
-        labels.update(forms.topic_choices(district))
+        labels.update(forms.topic_labels(district))
     return [labels.get(slug, slug) for slug in slugs]
 
 
@@ -117,7 +117,7 @@ def directory(request, slug):
     form = forms.DirectoryFilterForm(request.GET or None, district=district)
     organisations = selectors.organisation_list_for_district(district=district, **form.filters())
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    topics = dict(forms.topic_choices(district))
+    topics = forms.topic_labels(district)
     for row in page:
         row.topic_labels = [topics.get(slug, slug) for slug in row.topics]
     context = {
