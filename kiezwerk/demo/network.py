@@ -42,6 +42,7 @@ from kiezwerk.network.models import (
     Relationship,
     Visibility,
 )
+from kiezwerk.network.services.referrals import PLANS, plan_dates
 
 NETWORK_DATA = Path(__file__).parent / "data" / "oberhausen_network.json"
 PARTNER_ORGANISATION = "Amt für Abfallwirtschaft (Demo)"
@@ -49,8 +50,6 @@ OUTCOMES = [Outcome.SOLVED, Outcome.PARTLY, Outcome.NOT_SOLVED, Outcome.NOT_RESP
 # How much more the manager turns to a partner of each character: he has his go-to partners, and
 # tries others now and then (a partner whose topics only match the group counts a quarter).
 PREFERENCE = {"reliable": 6.0, "steady": 3.0, "slow": 2.0, "mixed": 1.0, "partly": 1.0, "weak": 0.3}
-# Plan days as in network.services.referrals.PLANS: due after, reminder before, escalation after.
-PLAN_DAYS = {ReferralPlan.STANDARD: (14, 7, 0), ReferralPlan.URGENT: (3, 1, 0), ReferralPlan.LONG: (42, 14, 7)}
 CLOSING_TEXTS = {
     Outcome.SOLVED: "Erledigt – danke für den Hinweis.",
     Outcome.PARTLY: "Teilweise erledigt, der Rest ist eingeplant.",
@@ -319,16 +318,16 @@ class History:
 
     def _referral(self, concern, organisation, sent_at, *, outcome=None, closed_at=None, accepted=False):
         plan = ReferralPlan.URGENT if concern.category.sensitive else ReferralPlan.STANDARD
-        days, remind_before, escalate_after = PLAN_DAYS[plan]
-        due_on = timezone.localdate(sent_at) + timedelta(days=days)
+        due_on = timezone.localdate(sent_at) + timedelta(days=PLANS[plan].days)
+        remind_on, escalate_on = plan_dates(plan, due_on)
         referral = Referral(
             concern=concern,
             organisation=organisation,
             message=f"Guten Tag, könnten Sie sich bitte um dieses Anliegen kümmern: „{concern.title}“? Danke!",
             plan=plan,
             due_on=due_on,
-            remind_on=due_on - timedelta(days=remind_before),
-            escalate_on=due_on + timedelta(days=escalate_after),
+            remind_on=remind_on,
+            escalate_on=escalate_on,
             token_hash=hashlib.sha256(f"demo:{self.rng.random()}:{len(self.referrals)}".encode()).hexdigest(),
             link_expires_at=sent_at + timedelta(days=settings.REFERRAL_LINK_DAYS),
             created_by=self.manager,

@@ -193,4 +193,4 @@ def test_ranking_learns_from_the_demo_history(db):
     district, _users, _created = demo_load()
     concern = Concern.objects.filter(district=district, category__slug="illegal-dumping").latest("created_at")
     best = partner_suggestions(concern=concern, limit=3)
-    assert len(best) == 3 and best[0].cases >= 5 and "similar concerns" in best[0].explanation
+    assert len(best) == 3 and best[0].cases >= 5 and "ähnlichen Anliegen gelöst" in best[0].explanation
