@@ -86,6 +86,11 @@ def can_moderate_desk_concern(user, pk, **kwargs):
     return can_moderate(user, concern_for_staff(user, pk).district)
 
 
+def has_partner_role(user):
+    """Whether the user holds a partner role anywhere (from the cached roles, no query of its own)."""
+    return bool(user.is_authenticated and any(RoleKind.PARTNER in kinds for kinds in _role_cache(user).values()))
+
+
 def is_partner_user(user):
     """People who log in for an organisation of the network (Organisation.members)."""
     return bool(user.is_authenticated and user.organisations.exists())

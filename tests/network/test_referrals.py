@@ -171,7 +171,7 @@ def test_partner_link_lifecycle_reaches_the_residents_tracking_page(
     referral, token = refer(tracked, organisation, manager)
     url = reverse("network:partner-link", args=[token])
     page = client.get(url)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert "Glas am Radweg" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"step": "accept", "text": ""}).status_code == 302

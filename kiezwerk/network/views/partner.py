@@ -70,7 +70,9 @@ def partner_link(request, token):
         context = {"state": state, "referral": referral}
         return render(request, "network/partner_link_invalid.html", context, status=404 if referral is None else 410)
     response = _partner_page(request, referral, reverse("network:partner-link", args=[token]), via_link=True)
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    response["Referrer-Policy"] = (
+        "same-origin"  # the token never leaves for another site (and Origin stays set for CSRF)
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
