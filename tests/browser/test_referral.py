@@ -1,4 +1,4 @@
-"""A referral in real browsers: the manager refers, the partner answers through the mailed link, the resident reads it."""
+"""A referral in real browsers: the manager refers, the partner answers by the mailed link, the resident reads it."""
 
 import re
 
