@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -203,6 +204,7 @@ class History:
         for concern in concerns:
             self._refer_closed(concern)
         self._refer_open()
+        self._refer_to_the_partner_login()
         self._save()
 
     def _historical_concerns(self, streets, concern_specs, key, place):
@@ -303,6 +305,22 @@ class History:
             status = ConcernStatus.RESOLVED if solved else ConcernStatus.DECLINED
         # Historical demo data: the concern closed after its last referral.
         Concern.objects.filter(pk=concern.pk).update(status=status, closed_at=closed, updated_at=closed)
+
+    def _refer_to_the_partner_login(self, count=2):
+        """Two fresh referrals to the demo partner's organisation, so its login has something to answer."""
+        partner = next(o for o, _c, _t in self.profiles.values() if o.name == PARTNER_ORGANISATION)
+        topics = set(partner.topics)
+        open_ones = (
+            Concern.objects.filter(district=self.district, status__in=[ConcernStatus.NEW, ConcernStatus.TRIAGED])
+            .filter(Q(category__slug__in=topics) | Q(category__parent__slug__in=topics))
+            .exclude(referrals__organisation=partner)
+            .order_by("-created_at")[:count]
+        )
+        for concern in open_ones:
+            sent_at = self.now - timedelta(days=self.rng.randint(1, 3))
+            self._referral(concern, partner, sent_at)
+            # Historical demo data: the concern is referred as referral_create would have done.
+            Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.REFERRED)
 
     def _refer_open(self):
         concerns = Concern.objects.filter(
