@@ -6,6 +6,7 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.utils import translation
 from PIL import Image
 
 from kiezwerk.accounts.models import RoleKind
@@ -27,6 +28,7 @@ def _isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SITE_URL = "http://testserver"
+    translation.deactivate()  # German, whatever language a request of an earlier test left active
     cache.clear()
     concern_selectors._geojson_recent.clear()
     yield
