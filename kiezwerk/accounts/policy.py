@@ -102,6 +102,18 @@ def can_work_referral(user, pk, **kwargs):
     return True
 
 
+def can_see_organisation(user, pk, **kwargs):
+    """Staff of any district the organisation serves; 404 for everybody else, like a missing one."""
+    organisation_for_staff(user, pk)
+    return True
+
+
+def can_see_contact(user, pk, **kwargs):
+    """Staff of any district the contact person belongs to; 404 for everybody else."""
+    contact_for_staff(user, pk)
+    return True
+
+
 def can_see_referral_as_partner(user, pk, **kwargs):
     """A member of the referral's organisation; 404 for everybody else, like a missing referral."""
     referral_for_partner(user, pk)
@@ -165,6 +177,37 @@ def concern_for_staff(user, pk):
     if concern is None or not is_staff_of(user, concern.district):
         raise Http404
     return concern
+
+
+def organisation_for_staff(user, pk):
+    """(organisation, the districts it serves that the user is staff of); Http404 when there are none."""
+    from django.http import Http404
+
+    from kiezwerk.network.models import Organisation
+    from kiezwerk.network.selectors import directory
+
+    organisation = Organisation.objects.filter(pk=pk).first() if user.is_authenticated else None
+    districts = (
+        [d for d in directory.organisation_districts(organisation) if is_staff_of(user, d)] if organisation else []
+    )
+    if not districts:
+        raise Http404
+    return organisation, districts
+
+
+def contact_for_staff(user, pk):
+    """(contact person, their districts the user is staff of); Http404 when there are none."""
+    from django.http import Http404
+
+    from kiezwerk.network.models import Contact
+    from kiezwerk.network.selectors import directory
+
+    contact = Contact.objects.select_related("organisation").filter(pk=pk).first() if user.is_authenticated else None
+    belongs = directory.contact_districts(contact) if contact else []
+    districts = [d for d in belongs if is_staff_of(user, d)]
+    if not districts:
+        raise Http404
+    return contact, districts
 
 
 def referral_for_staff(user, pk):

@@ -26,6 +26,27 @@ class Visibility(models.TextChoices):
     INTERNAL = "internal", _("Internal")
 
 
+def serves_q(district, prefix=""):
+    """Q for organisations serving a district: named for it, or city-wide in its city (any case).
+
+    `prefix` reaches organisations through a relation, e.g. "organisation__" from a contact.
+    """
+    through = Organisation.districts.through.objects.filter(district=district).values("organisation_id")
+    condition = Q(**{f"{prefix}pk__in": through})
+    if district.city:
+        condition |= Q(**{f"{prefix}whole_city": True, f"{prefix}city__iexact": district.city})
+    return condition
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def serving(self, district):
+        """The one definition of the organisations working in a district."""
+        return self.filter(serves_q(district))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class Organisation(TimeStampedModel):
     """A partner of the network. Serves one or more districts; `city` shares it across a city's districts."""
 
@@ -60,6 +81,8 @@ class Organisation(TimeStampedModel):
         verbose_name=_("partner logins"),
         help_text=_("People who see this organisation's referrals in the partner view."),
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

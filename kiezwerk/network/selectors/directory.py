@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 
-from kiezwerk.accounts import policy
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.desk.models import FieldNote
 
-from ..models import Contact, Interaction, Organisation, Referral, Relationship
+from ..models import Contact, Interaction, Organisation, Referral, Relationship, serves_q
 
 # How many activity entries an organisation's or contact's page shows.
 ACTIVITY_LIMIT = 100
@@ -42,15 +41,6 @@ def confirm_cutoff(today=None):
 # Organisations and contacts -----------------------------------------------------------------------
 
 
-def _serves(district, prefix=""):
-    """Q for organisations serving a district: named there, or the whole of its city."""
-    through = Organisation.districts.through.objects.filter(district=district).values("organisation_id")
-    condition = Q(**{f"{prefix}pk__in": through})
-    if district.city:
-        condition |= Q(**{f"{prefix}whole_city": True, f"{prefix}city__iexact": district.city})
-    return condition
-
-
 def _text_filter(text, *fields):
     """Q for `text` in any of `fields`, case-insensitively.
 
@@ -66,7 +56,7 @@ def _text_filter(text, *fields):
 
 def organisation_list_for_district(*, district, text="", kind="", topic="", language="", visibility=""):
     """Organisations serving the district, with their number of contacts, filtered; ordered by name."""
-    qs = Organisation.objects.filter(_serves(district)).annotate(contact_count=Count("contacts"))
+    qs = Organisation.objects.filter(serves_q(district)).annotate(contact_count=Count("contacts"))
     if text:
         qs = qs.filter(_text_filter(text, "name", "competencies", "description", "area_note"))
     if kind:
@@ -84,7 +74,7 @@ def organisation_list_for_district(*, district, text="", kind="", topic="", lang
 
 def organisation_serves(organisation, district):
     """Whether an organisation serves a district."""
-    return Organisation.objects.filter(_serves(district), pk=organisation.pk).exists()
+    return Organisation.objects.filter(serves_q(district), pk=organisation.pk).exists()
 
 
 def organisation_districts(organisation):
@@ -106,7 +96,7 @@ def contact_list_for_district(*, district, text="", unconfirmed=False, today=Non
     cutoff = confirm_cutoff(today)
     through = Contact.districts.through.objects.filter(district=district).values("contact_id")
     qs = (
-        Contact.objects.filter(Q(pk__in=through) | Q(organisation__in=Organisation.objects.filter(_serves(district))))
+        Contact.objects.filter(Q(pk__in=through) | Q(organisation__in=Organisation.objects.filter(serves_q(district))))
         .select_related("organisation")
         .annotate(is_stale=_stale(cutoff))
     )
@@ -128,11 +118,6 @@ def contact_districts(contact):
     if contact.organisation_id:
         districts.update({d.pk: d for d in organisation_districts(contact.organisation)})
     return sorted(districts.values(), key=lambda d: d.name)
-
-
-def viewer_districts(user, districts):
-    """Those of `districts` the user is staff of."""
-    return [d for d in districts if policy.is_staff_of(user, d)]
 
 
 # One organisation or contact ------------------------------------------------------------------------

@@ -17,10 +17,7 @@ VCARD_LINE_OCTETS = 75
 
 def organisation_list_for_district(*, district):
     """Organisations serving the district, and those serving its whole city."""
-    condition = Q(districts=district)
-    if district.city:
-        condition |= Q(whole_city=True, city__iexact=district.city)
-    return Organisation.objects.filter(condition).distinct().order_by("name", "pk")
+    return Organisation.objects.serving(district).order_by("name", "pk")
 
 
 def contact_list_for_district(*, district):

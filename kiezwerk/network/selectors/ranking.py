@@ -63,11 +63,7 @@ class _Track:
 
 def candidates(district):
     """Active organisations serving a district: listed for it, or city-wide in its city."""
-    serving = Q(districts=district)
-    if district.city:
-        serving |= Q(whole_city=True, city=district.city)
-    ids = Organisation.objects.filter(serving, is_active=True).values("pk")
-    return Organisation.objects.filter(pk__in=ids).prefetch_related(None)
+    return Organisation.objects.serving(district).active()
 
 
 def partner_suggestions(*, concern, limit=5, at=None):

@@ -1,16 +1,13 @@
 """Reads of referrals: whom to refer to, a referral's steps, what is overdue, the partner's list."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from ..models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral, ReferralEvent, ReferralStatus
 
 
 def organisations_serving(*, district):
     """Active organisations working in the district: listed for it, or city-wide in its city."""
-    scope = Q(districts=district)
-    if district.city:
-        scope |= Q(whole_city=True, city=district.city)
-    return Organisation.objects.filter(scope, is_active=True).distinct().order_by("name")
+    return Organisation.objects.serving(district).active().order_by("name")
 
 
 def organisations_for_referral(*, district):

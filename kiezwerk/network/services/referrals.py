@@ -35,6 +35,7 @@ from ..models import (
     ReferralStatus,
     Visibility,
 )
+from ..selectors.directory import organisation_serves
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,6 @@ def plan_dates(plan, due_on):
     """(remind_on, escalate_on) of a plan for a due date."""
     rule = PLANS[plan]
     return due_on - timedelta(days=rule.remind_before), due_on + timedelta(days=rule.escalate_after)
-
-
-def serves(organisation, district):
-    """Whether an organisation works in a district (listed, or city-wide in the district's city)."""
-    if organisation.whole_city and organisation.city and organisation.city == district.city:
-        return True
-    return organisation.districts.filter(pk=district.pk).exists()
 
 
 def _partner_name(referral):
@@ -171,7 +165,7 @@ def referral_create(
     errors = {}
     if concern.status in CLOSED_STATUSES:
         raise ValidationError(_("A closed concern cannot be referred."), code="closed")
-    if not organisation.is_active or not serves(organisation, concern.district):
+    if not organisation.is_active or not organisation_serves(organisation, concern.district):
         errors["organisation"] = ValidationError(
             _("%(organisation)s does not work in %(district)s."),
             code="organisation",

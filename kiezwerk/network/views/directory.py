@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kiezwerk.accounts import policy
 
 from ..forms import directory as forms
-from ..models import Contact, Organisation, Relationship
+from ..models import Organisation, Relationship
 from ..selectors import directory as selectors
 from ..services import directory as services
 
@@ -25,40 +25,6 @@ PAGE_SIZE = 25
 
 
 # Access ------------------------------------------------------------------------------------------
-
-
-def organisation_for_staff(user, pk):
-    """(organisation, the districts it serves that the user is staff of); Http404 if there are none."""
-    organisation = Organisation.objects.filter(pk=pk).first() if user.is_authenticated else None
-    if organisation is None:
-        raise Http404
-    districts = selectors.viewer_districts(user, selectors.organisation_districts(organisation))
-    if not districts:
-        raise Http404
-    return organisation, districts
-
-
-def contact_for_staff(user, pk):
-    """(contact, the contact's districts the user is staff of); Http404 if there are none."""
-    contact = Contact.objects.select_related("organisation").filter(pk=pk).first() if user.is_authenticated else None
-    if contact is None:
-        raise Http404
-    districts = selectors.viewer_districts(user, selectors.contact_districts(contact))
-    if not districts:
-        raise Http404
-    return contact, districts
-
-
-def can_see_organisation(user, pk, **kwargs):
-    """Staff of any district the organisation serves; 404 for everybody else, like a missing one."""
-    organisation_for_staff(user, pk)
-    return True
-
-
-def can_see_contact(user, pk, **kwargs):
-    """Staff of any district the contact belongs to; 404 for everybody else."""
-    contact_for_staff(user, pk)
-    return True
 
 
 def _organisation_in(district, pk):
@@ -150,10 +116,10 @@ def contacts(request, slug):
 # Organisations -----------------------------------------------------------------------------------
 
 
-@policy.requires(can_see_organisation)
+@policy.requires(policy.can_see_organisation)
 @require_GET
 def organisation(request, pk):
-    organisation, districts = organisation_for_staff(request.user, pk)
+    organisation, districts = policy.organisation_for_staff(request.user, pk)
     context = {
         "organisation": organisation,
         "district": districts[0],
@@ -192,10 +158,10 @@ def organisation_form(request, slug, pk=None):
 # Contacts ----------------------------------------------------------------------------------------
 
 
-@policy.requires(can_see_contact)
+@policy.requires(policy.can_see_contact)
 @require_GET
 def contact(request, pk):
-    contact, districts = contact_for_staff(request.user, pk)
+    contact, districts = policy.contact_for_staff(request.user, pk)
     context = {
         "contact": contact,
         "district": districts[0],
