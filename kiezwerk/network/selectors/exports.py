@@ -6,10 +6,9 @@ Internal notes of contact persons are never exported.
 import csv
 import io
 
-from django.db.models import Q
-
-from ..models import Contact, Organisation, Visibility
+from ..models import Organisation, Visibility
 from ..services.imports import CONTACT_COLUMNS, FORMULA_STARTS, LIST_SEPARATOR, ORGANISATION_COLUMNS
+from . import directory
 
 CSV_DELIMITER = ";"
 VCARD_LINE_OCTETS = 75
@@ -21,14 +20,8 @@ def organisation_list_for_district(*, district):
 
 
 def contact_list_for_district(*, district):
-    """Contact persons of the district, and those working at one of its organisations."""
-    organisations = organisation_list_for_district(district=district).values("pk")
-    return (
-        Contact.objects.filter(Q(districts=district) | Q(organisation__in=organisations))
-        .select_related("organisation")
-        .distinct()
-        .order_by("name", "pk")
-    )
+    """Contact persons of the district, and those working at one of its organisations (the directory's list)."""
+    return directory.contact_list_for_district(district=district)
 
 
 # CSV ------------------------------------------------------------------------------------------------
