@@ -88,7 +88,7 @@ def _event(referral, kind, *, text="", public=False, author=None, via_link=False
     event = ReferralEvent.objects.create(
         referral=referral, kind=kind, text=text, is_public=public, author=author, via_link=via_link
     )
-    with override(referral.concern.language):
+    with override(settings.LANGUAGE_CODE):  # the team's note: in the interface language
         label = f"{referral.organisation.name}: {ReferralEventKind(kind).label}"
     body = public_text if public and public_text is not None else text
     update = Update.objects.create(
