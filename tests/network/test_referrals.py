@@ -424,3 +424,9 @@ def test_the_command_runs_the_followups(concern, organisation, manager):
     Referral.objects.filter(pk=referral.pk).update(remind_on=timezone.localdate())
     call_command("referral_reminders")
     assert referral.events.filter(kind=ReferralEventKind.REMINDED).count() == 1
+
+
+def test_a_suggestion_preselects_its_organisation(client, concern, organisation, manager):
+    client.force_login(manager)
+    page = client.get(reverse("network:refer", args=[concern.pk]), {"organisation": organisation.pk})
+    assert page.context["form"]["organisation"].value() == str(organisation.pk)

@@ -22,7 +22,8 @@ from ..services import referrals as services
 def refer(request, pk):
     concern = policy.concern_for_staff(request.user, pk)
     organisations = selectors.organisations_for_referral(district=concern.district)
-    initial = {"message": selectors.default_message(concern=concern)}
+    # A suggestion's link preselects its organisation (works without JavaScript).
+    initial = {"message": selectors.default_message(concern=concern), "organisation": request.GET.get("organisation")}
     form = ReferForm(request.POST or None, organisations=organisations, initial=initial)
     if form.is_valid():
         try:
