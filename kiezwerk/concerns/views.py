@@ -1,10 +1,8 @@
-import csv
 import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kiezwerk.accounts import policy
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.lists import csv_lines, paginate
 from kiezwerk.core.models import District
 
 from . import selectors, services
@@ -230,10 +229,8 @@ def concern_list(request, slug):
     district = get_object_or_404(District, slug=slug)
     filter_form = ConcernFilterForm(request.GET or None, district=district)
     concerns = selectors.concern_list_public(district=district, **filter_form.filters())
-    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"district": district, "filter_form": filter_form, "page": page, "query": query.urlencode()}
+    page, query = paginate(request, concerns, PAGE_SIZE)
+    context = {"district": district, "filter_form": filter_form, "page": page, "query": query}
     return render(request, "concerns/concern_list.html", context)
 
 
@@ -252,20 +249,13 @@ def open_data_geojson(request, slug):
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @policy.public
 @require_GET
 def open_data_csv(request, slug):
     district = get_object_or_404(District, slug=slug)
-    writer = csv.writer(_Echo())
     licence, licence_url = settings.OPEN_DATA_LICENCE
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in selectors.concern_csv_rows(district=district)),
-        content_type="text/csv; charset=utf-8",
+        csv_lines(selectors.concern_csv_rows(district=district)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-concerns.csv"'
     response["Link"] = f'<{licence_url}>; rel="license"; title="{licence}"'

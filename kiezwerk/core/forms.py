@@ -1,5 +1,10 @@
 """Shared form helpers."""
 
+from django import forms
+
+# A date picker on phones; the value in ISO format, as the browser's date input sends it.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def add_errors(form, error):
     """Put a service's ValidationError on the form: at the fields it names, the rest on the form itself."""

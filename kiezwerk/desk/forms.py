@@ -11,11 +11,11 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.forms import PERIOD_CHOICES, ReportForm, categories_by_id, category_filter_choices
 from kiezwerk.concerns.models import Channel, ConcernStatus, RedactionField
 from kiezwerk.concerns.services import TRANSITIONS
+from kiezwerk.core.forms import DATE_INPUT
 
 from . import selectors
 from .models import People
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A captured form may wait in the phone's queue; older than this and its time is not trusted.
 CAPTURE_MAX_AGE_DAYS = 14
 

@@ -1,12 +1,11 @@
 """The manager's desk: thin views over the desk's and the concerns' services."""
 
-import csv
 import json
 from functools import wraps
+from itertools import chain
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.lists import csv_lines, paginate
 
 from . import forms, selectors, services
 from .models import FieldNote, ReplyTemplate, StreetContact
@@ -57,18 +57,17 @@ def inbox(request, slug):
     district = _district(slug)
     filter_form = forms.InboxFilterForm(request.GET or None, district=district, user=request.user)
     concerns = selectors.inbox(district=district, **filter_form.filters())
-    page = Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    without_bbox = query.copy()
-    without_bbox.pop("bbox", None)
+    page, query = paginate(request, concerns, PAGE_SIZE)
+    without_bbox = request.GET.copy()
+    for key in ("bbox", "page"):
+        without_bbox.pop(key, None)
     context = {
         **concern_selectors.map_context(district=district),
         "query_without_bbox": without_bbox.urlencode(),
         "points": selectors.inbox_points(concerns),
         "filter_form": filter_form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "bulk_form": forms.BulkForm(district=district),
         "saved_filters": selectors.saved_filters(user=request.user, district=district),
         "saved_filter_form": forms.SavedFilterForm(),
@@ -506,11 +505,6 @@ def template_delete(request, slug, template_id):
 AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "details"]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @policy.requires(policy.can_use_desk)
 @require_GET
 def audit(request, slug):
@@ -518,7 +512,6 @@ def audit(request, slug):
     form = forms.AuditFilterForm(request.GET or None)
     events = selectors.audit_list(district=district, **form.filters())
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
         rows = (
             [
                 event.created_at.isoformat(timespec="seconds"),
@@ -531,23 +524,12 @@ def audit(request, slug):
             for event in events.iterator(chunk_size=2000)
         )
         response = StreamingHttpResponse(
-            _csv(writer, rows),
-            content_type="text/csv; charset=utf-8",
+            csv_lines(chain([AUDIT_CSV_FIELDS], rows)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-audit.csv"'
         return response
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "desk/audit.html", {"district": district, "form": form, "page": page, "query": query.urlencode()}
-    )
-
-
-def _csv(writer, rows):
-    yield writer.writerow(AUDIT_CSV_FIELDS)
-    for row in rows:
-        yield writer.writerow(row)
+    page, query = paginate(request, events, 50)
+    return render(request, "desk/audit.html", {"district": district, "form": form, "page": page, "query": query})
 
 
 # Privacy -----------------------------------------------------------------------------------------

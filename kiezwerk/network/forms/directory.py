@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kiezwerk.concerns import selectors as concern_selectors
+from kiezwerk.core.forms import DATE_INPUT
 
 from ..models import InteractionKind, LegalBasis, Organisation, OrganisationKind, Visibility
 from ..selectors import directory as selectors
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

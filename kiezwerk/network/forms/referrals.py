@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Outcome, ReferralPlan
+from kiezwerk.core.forms import DATE_INPUT
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from ..models import Outcome, ReferralPlan
 
 
 class ReferForm(forms.Form):

@@ -5,7 +5,6 @@ The partner acts through a secret link (no account) or a partner login; both end
 functions here, which never see a request.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +20,7 @@ from django.utils.translation import override
 
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import CLOSED_STATUSES, ConcernStatus, Update, UpdateKind
+from kiezwerk.concerns.services import token_hash
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
 
@@ -61,10 +61,6 @@ TRANSITIONS = {
     ReferralEventKind.CLOSED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
     ReferralEventKind.WITHDRAWN: set(OPEN_REFERRAL_STATUSES),
 }
-
-
-def token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def plan_dates(plan, due_on):

@@ -6,7 +6,6 @@ the district's directory, so a row of another district is a 404 like a missing o
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.accounts import policy
+from kiezwerk.core.lists import paginate
 
 from ..forms import directory as forms
 from ..models import Organisation, Relationship
@@ -55,12 +55,6 @@ def _next(request, fallback):
     return fallback
 
 
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _topic_labels(districts, slugs):
     labels = {}
     for district in districts:
@@ -82,7 +76,7 @@ def directory(request, slug):
     district = policy.district_by_slug(slug)
     form = forms.DirectoryFilterForm(request.GET or None, district=district)
     organisations = selectors.organisation_list_for_district(district=district, **form.filters())
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, organisations, PAGE_SIZE)
     topics = forms.topic_labels(district)
     for row in page:
         row.topic_labels = [topics.get(slug, slug) for slug in row.topics]
@@ -90,7 +84,7 @@ def directory(request, slug):
         "district": district,
         "form": form,
         "page": page,
-        "query": _query(request),
+        "query": query,
         "stale_count": selectors.contact_stale_count(district=district),
     }
     return render(request, "network/directory/directory.html", context)
@@ -102,12 +96,12 @@ def contacts(request, slug):
     district = policy.district_by_slug(slug)
     form = forms.ContactFilterForm(request.GET or None)
     rows = selectors.contact_list_for_district(district=district, **form.filters())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, rows, PAGE_SIZE)
     context = {
         "district": district,
         "form": form,
         "page": page,
-        "query": _query(request),
+        "query": query,
         "stale_count": selectors.contact_stale_count(district=district),
     }
     return render(request, "network/directory/contacts.html", context)

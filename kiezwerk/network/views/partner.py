@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kiezwerk.accounts import policy
 from kiezwerk.core.forms import add_errors
+from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
 from ..forms.referrals import PartnerStepForm
@@ -86,12 +86,10 @@ def partner_home(request):
     referrals, counts = selectors.partner_referrals(
         user=request.user, status=None if status == "all" else status, district=district
     )
-    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, referrals, 25)
     context = {
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "status": status,
         "district": district,
         "districts": selectors.partner_districts(user=request.user),
