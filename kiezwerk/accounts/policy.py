@@ -21,6 +21,26 @@ MODERATOR_KINDS = {RoleKind.MODERATOR, RoleKind.CITY_ADMIN}
 TEAM_KINDS = {RoleKind.MANAGER, RoleKind.MODERATOR, RoleKind.VOLUNTEER}
 
 
+def _once_per_request(load):
+    """Load a row once per request: the view's predicate and the view itself share what was loaded.
+
+    The rows are kept on the request's user object, which lives as long as the request (like the
+    role cache); a row the user may not see raises Http404 again each time, nothing is kept.
+    """
+
+    @wraps(load)
+    def wrapped(user, key):
+        rows = getattr(user, "_policy_rows", None)
+        if rows is None:
+            rows = {}
+            user._policy_rows = rows
+        if (load.__name__, key) not in rows:
+            rows[(load.__name__, key)] = load(user, key)
+        return rows[(load.__name__, key)]
+
+    return wrapped
+
+
 def _role_cache(user):
     """{district_id (None for city-wide): {kinds}} of a user, loaded once per request user."""
     cache = getattr(user, "_role_cache", None)
@@ -72,7 +92,7 @@ def is_desk_user(user):
 
 def can_use_desk(user, slug, **kwargs):
     """Staff of the district named by `slug`; 404 when there is no such district."""
-    return is_staff_of(user, district_by_slug(slug))
+    return is_staff_of(user, district_for(user, slug))
 
 
 def can_work_concern(user, pk, **kwargs):
@@ -153,7 +173,9 @@ def requires(predicate):
 # Rows for a viewer --------------------------------------------------------------
 
 
-def district_by_slug(slug):
+@_once_per_request
+def district_for(user, slug):
+    """The district named by `slug` (Http404 when there is none), loaded once per request."""
     from django.shortcuts import get_object_or_404
 
     from kiezwerk.core.models import District
@@ -161,6 +183,7 @@ def district_by_slug(slug):
     return get_object_or_404(District, slug=slug)
 
 
+@_once_per_request
 def concern_for_staff(user, pk):
     """A concern of a district the user is staff of; Http404 for missing and forbidden alike."""
     from django.http import Http404
@@ -179,6 +202,7 @@ def concern_for_staff(user, pk):
     return concern
 
 
+@_once_per_request
 def organisation_for_staff(user, pk):
     """(organisation, the districts it serves that the user is staff of); Http404 when there are none."""
     from django.http import Http404
@@ -195,6 +219,7 @@ def organisation_for_staff(user, pk):
     return organisation, districts
 
 
+@_once_per_request
 def contact_for_staff(user, pk):
     """(contact person, their districts the user is staff of); Http404 when there are none."""
     from django.http import Http404
@@ -210,6 +235,7 @@ def contact_for_staff(user, pk):
     return contact, districts
 
 
+@_once_per_request
 def referral_for_staff(user, pk):
     """A referral of a concern in a district the user is staff of; Http404 for missing and forbidden alike."""
     from django.http import Http404
@@ -228,6 +254,7 @@ def referral_for_staff(user, pk):
     return referral
 
 
+@_once_per_request
 def referral_for_partner(user, pk):
     """A referral to one of the user's organisations; Http404 for missing and forbidden alike."""
     from django.http import Http404

@@ -31,10 +31,6 @@ QUEUE_HEADER = "X-Capture-Queue"
 OWNER_HEADER = "X-Capture-Owner"  # the account that made a queued entry
 
 
-def _district(slug):
-    return policy.district_by_slug(slug)
-
-
 def _staff_districts(user):
     return [d for d in core_selectors.district_list() if policy.is_staff_of(user, d)]
 
@@ -54,7 +50,7 @@ def home(request):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def inbox(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     filter_form = forms.InboxFilterForm(request.GET or None, district=district, user=request.user)
     concerns = selectors.inbox(district=district, **filter_form.filters())
     page, query = paginate(request, concerns, PAGE_SIZE)
@@ -78,7 +74,7 @@ def inbox(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def inbox_bulk(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.BulkForm(request.POST, district=district)
     back = request.POST.get("next", "")
     back = back if back.startswith(reverse("desk:inbox", args=[slug])) else reverse("desk:inbox", args=[slug])
@@ -113,7 +109,7 @@ def inbox_bulk(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def filter_save(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.SavedFilterForm(request.POST)
     if form.is_valid():
         query = request.POST.get("query", "")
@@ -127,7 +123,7 @@ def filter_save(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def filter_delete(request, slug, filter_id):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     selectors.saved_filters(user=request.user, district=district).filter(pk=filter_id).delete()
     messages.success(request, _("The filter has been deleted."))
     return redirect("desk:inbox", slug=slug)
@@ -139,7 +135,7 @@ def filter_delete(request, slug, filter_id):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def today(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     day = timezone.localdate()
     context = {
         "district": district,
@@ -153,7 +149,7 @@ def today(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def note_follow_up(request, slug, note_id):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     note = get_object_or_404(FieldNote, pk=note_id, district=district)
     form = forms.NoteFollowUpForm(request.POST)
     if form.is_valid():
@@ -366,7 +362,7 @@ def _round_context(request, district, **bound):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def street_round(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     return render(request, "desk/round.html", _round_context(request, district))
 
 
@@ -375,7 +371,7 @@ def street_round(request, slug):
 @_own_queue
 def capture(request, slug):
     """Record a concern someone told, phoned in or brought to the office. The round page posts here too."""
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     from_round = request.POST.get("from") == "round" or request.GET.get("from") == "round"
     form = forms.CaptureConcernForm(
         request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
@@ -406,7 +402,7 @@ def capture(request, slug):
 @require_POST
 @_own_queue
 def contact_record(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.StreetContactForm(request.POST, district=district)
     if form.is_valid():
         try:
@@ -426,7 +422,7 @@ def contact_record(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def contact_to_concern(request, slug, contact_id):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     contact = get_object_or_404(StreetContact, pk=contact_id, district=district)
     try:
         concern = services.street_contact_to_concern(contact=contact, actor=request.user)
@@ -441,7 +437,7 @@ def contact_to_concern(request, slug, contact_id):
 @require_POST
 @_own_queue
 def note_record(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.FieldNoteForm(request.POST, district=district)
     if form.is_valid():
         try:
@@ -470,7 +466,7 @@ def service_worker(request):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def templates(request, slug, template_id=None):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     template = get_object_or_404(ReplyTemplate, pk=template_id, district=district) if template_id else None
     form = forms.ReplyTemplateForm(request.POST or None, template=template)
     if form.is_valid():
@@ -493,7 +489,7 @@ def templates(request, slug, template_id=None):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def template_delete(request, slug, template_id):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     template = get_object_or_404(ReplyTemplate, pk=template_id, district=district)
     services.reply_template_delete(template=template, actor=request.user)
     messages.success(request, _("The template has been deleted."))
@@ -508,7 +504,7 @@ AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "deta
 @policy.requires(policy.can_use_desk)
 @require_GET
 def audit(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.AuditFilterForm(request.GET or None)
     events = selectors.audit_list(district=district, **form.filters())
     if request.GET.get("format") == "csv":
@@ -543,7 +539,7 @@ def _privacy_districts(user, district):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def privacy(request, slug):
-    district = _district(slug)
+    district = policy.district_for(request.user, slug)
     districts = _privacy_districts(request.user, district)
     action = request.POST.get("action", "")
     # Only POST: an e-mail address never goes into a URL (and so into logs or the browser history).

@@ -73,7 +73,7 @@ def _language_names(codes):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def directory(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.DirectoryFilterForm(request.GET or None, district=district)
     organisations = selectors.organisation_list_for_district(district=district, **form.filters())
     page, query = paginate(request, organisations, PAGE_SIZE)
@@ -93,7 +93,7 @@ def directory(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def contacts(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     form = forms.ContactFilterForm(request.GET or None)
     rows = selectors.contact_list_for_district(district=district, **form.filters())
     page, query = paginate(request, rows, PAGE_SIZE)
@@ -130,7 +130,7 @@ def organisation(request, pk):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def organisation_form(request, slug, pk=None):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     organisation = _organisation_in(district, pk) if pk else None
     form = forms.OrganisationForm(
         request.POST or None, district=district, districts=_staff_districts(request.user), organisation=organisation
@@ -171,7 +171,7 @@ def contact(request, pk):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def contact_form(request, slug, pk=None):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     contact = _contact_in(district, pk) if pk else None
     initial = {}
     if contact is None and request.GET.get("organisation", "").isdigit():
@@ -192,7 +192,7 @@ def contact_form(request, slug, pk=None):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def contact_confirm(request, slug, pk):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     contact = _contact_in(district, pk)
     services.contact_confirm(contact=contact, district=district, actor=request.user)
     messages.success(request, _("Marked as confirmed today: %(name)s.") % {"name": contact.name})
@@ -205,7 +205,7 @@ def contact_confirm(request, slug, pk):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def relationship_create(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     initial = {key: request.GET[key] for key in ("from_end", "to_end") if key in request.GET}
     form = forms.RelationshipForm(request.POST or None, district=district, initial=initial)
     if form.is_valid():
@@ -245,7 +245,7 @@ def _relationship_in(district, pk):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def relationship_end(request, slug, pk):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     relationship = _relationship_in(district, pk)
     form = forms.RelationshipEndForm(request.POST or None)
     if form.is_valid():
@@ -265,7 +265,7 @@ def relationship_end(request, slug, pk):
 @policy.requires(policy.can_use_desk)
 @require_http_methods(["GET", "POST"])
 def interaction_create(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     initial = {key: request.GET[key] for key in ("organisation", "contact") if key in request.GET}
     form = forms.InteractionForm(request.POST or None, district=district, initial=initial)
     if form.is_valid():
@@ -292,7 +292,7 @@ def interaction_create(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def network_map(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     context = selectors.map_context(district=district)
     context["unplaced"] = selectors.organisation_list_for_district(district=district).filter(lat__isnull=True)
     return render(request, "network/directory/map.html", context)
@@ -301,7 +301,7 @@ def network_map(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def network_graph(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     return render(
         request,
         "network/directory/graph.html",

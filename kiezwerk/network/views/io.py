@@ -64,7 +64,7 @@ def _page(request, district, form, preview=None, token="", status=200):
 @require_http_methods(["GET", "POST"])
 def network_import(request, slug):
     """Upload → preview of every row with its errors; a clean preview offers the confirmation."""
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     if not form.is_valid():
         return _page(request, district, form, status=400 if form.errors else 200)
@@ -78,7 +78,7 @@ def network_import(request, slug):
 @policy.requires(policy.can_use_desk)
 @require_POST
 def network_import_confirm(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     form = ImportConfirmForm(request.POST, district=district, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("token", [])) or _("Upload the file again."))
@@ -111,7 +111,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "vcf": "text/vcard; charset=u
 @policy.requires(policy.can_use_desk)
 @require_GET
 def network_export(request, slug, what, fmt):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     select, render_as = EXPORTS[(what, fmt)]
     rows = list(select(district=district))
     body = render_as(rows)

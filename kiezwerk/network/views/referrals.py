@@ -110,7 +110,7 @@ def referral_action(request, pk, action):
 @policy.requires(policy.can_use_desk)
 @require_GET
 def escalations(request, slug):
-    district = policy.district_by_slug(slug)
+    district = policy.district_for(request.user, slug)
     today = timezone.localdate()
     context = {
         "district": district,
