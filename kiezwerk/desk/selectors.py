@@ -133,15 +133,13 @@ def team(*, district):
     )
 
 
-def managers_with_districts():
-    """(user_id, district_id) of every manager, for the daily digest."""
-    return Role.objects.filter(kind=RoleKind.MANAGER, user__is_active=True, district__isnull=False).values_list(
-        "user_id", "district_id"
+def manager_districts():
+    """[(user_id, district_id)] of every active manager and each district they manage: who gets the daily mails."""
+    return list(
+        Role.objects.filter(kind=RoleKind.MANAGER, user__is_active=True, district__isnull=False)
+        .values_list("user_id", "district_id")
+        .distinct()
     )
-
-
-def digest_recipients():
-    return list(managers_with_districts().distinct())
 
 
 def digest(*, district, today):

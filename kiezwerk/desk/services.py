@@ -326,7 +326,7 @@ def digests_send(*, today=None):
     """Queue one digest per manager and district with anything to report. Returns how many were queued."""
     today = today or timezone.localdate()
     queued = 0
-    for user_id, district_id in selectors.digest_recipients():
+    for user_id, district_id in selectors.manager_districts():
         transaction.on_commit(lambda u=user_id, d=district_id: tasks.digest_send_task.delay(u, d, today.isoformat()))
         queued += 1
     return queued

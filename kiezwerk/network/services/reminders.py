@@ -5,8 +5,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kiezwerk.accounts.models import Role, RoleKind
 from kiezwerk.core.mail import mail_send
+from kiezwerk.desk import selectors as desk_selectors
 
 from .. import tasks
 from ..selectors import directory
@@ -17,11 +17,7 @@ LISTED = 50  # contact persons named in one mail; the link leads to all of them
 def stale_contacts_remind(*, today=None):
     """Queue one mail per manager and district with contact persons to confirm. Returns how many were queued."""
     today = today or timezone.localdate()
-    pairs = (
-        Role.objects.filter(kind=RoleKind.MANAGER, user__is_active=True, district__isnull=False)
-        .values_list("user_id", "district_id")
-        .distinct()
-    )
+    pairs = desk_selectors.manager_districts()
     for user_id, district_id in pairs:
         transaction.on_commit(
             lambda u=user_id, d=district_id: tasks.stale_contacts_send_task.delay(u, d, today.isoformat())
