@@ -6,7 +6,9 @@ partner solved (or partly solved), the concern is ranked as the manager would ha
 (`partner_suggestions(concern=…, at=<time of the referral>)`: only referrals created before the
 concern and answered before that moment count), and we count whether the organisation that solved
 it is first (top-1) or among the first three (top-3). The baseline ranks the same candidates by
-topic alone — the category's slug in the topics, then the group's — ties broken by name.
+topic alone — the category's slug in the topics, then the group's — ties broken by name. All three
+rankings (ours, the baseline and the generator's odds) leave out the organisations the concern was
+already referred to before, as the manager would.
 """
 
 import json
@@ -61,8 +63,14 @@ def evaluate():
             ranked = [s.organisation.pk for s in partner_suggestions(concern=referral.concern, at=referral.created_at)]
         samples.append((time.perf_counter() - start) * 1000)
         queries = max(queries, len(captured))
-        base = [o.pk for o in baseline(referral.concern, organisations, categories)]
-        best = oracle(referral.concern, history)
+        # Like the ranking, the others leave out the partners already asked about this concern.
+        asked = set(
+            Referral.objects.filter(concern=referral.concern, created_at__lt=referral.created_at)
+            .exclude(status=ReferralStatus.WITHDRAWN)
+            .values_list("organisation_id", flat=True)
+        )
+        base = [o.pk for o in baseline(referral.concern, organisations, categories) if o.pk not in asked]
+        best = [pk for pk in oracle(referral.concern, history) if pk not in asked]
         for name, order in (("ranking", ranked), ("baseline", base), ("oracle", best)):
             hits[name][0] += order[:1] == [referral.organisation_id]
             hits[name][1] += referral.organisation_id in order[:3]

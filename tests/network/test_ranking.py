@@ -106,6 +106,23 @@ def test_failures_count_against_and_similar_concerns_of_the_group_count(city_dis
     assert result[2].cases == 4 and result[2].solved == 0
 
 
+def test_partners_already_asked_about_this_concern_are_left_out_unless_withdrawn(city_district, dumping):
+    proven = organisation("A Bewährt", city_district)
+    organisation("B Anderer", city_district)
+    withdrawn = organisation("C Zurückgezogen", city_district)
+    for days in (60, 50, 40):
+        referral(proven, dumping, days_ago=days)
+    subject = concern(city_district, dumping, days_ago=5)
+    assert names(partner_suggestions(concern=subject)) == ["A Bewährt", "B Anderer", "C Zurückgezogen"]
+    asked = referral(proven, dumping, days_ago=3, outcome="not_responsible")
+    took_back = referral(withdrawn, dumping, days_ago=3, status=ReferralStatus.WITHDRAWN)
+    Referral.objects.filter(pk__in=[asked.pk, took_back.pk]).update(concern=subject)
+    assert names(partner_suggestions(concern=subject)) == ["B Anderer", "C Zurückgezogen"]
+    # Before it was asked, it was still a suggestion (the bench ranks each referral as of its sending).
+    before = timezone.now() - timedelta(days=4)
+    assert names(partner_suggestions(concern=subject, at=before))[0] == "A Bewährt"
+
+
 def test_smoothing_one_lucky_case_does_not_beat_a_reliable_partner(city_district, dumping):
     lucky = organisation("A Glückstreffer", city_district)
     reliable = organisation("B Verlässlich", city_district)
@@ -177,6 +194,6 @@ def test_queries_are_bounded(city_district, dumping, bins, django_assert_max_num
         for days in (50, 40, 30):
             referral(org, dumping if i % 2 else bins, days_ago=days + i)
     subject = Concern.objects.get(pk=concern(city_district, dumping).pk)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         result = partner_suggestions(concern=subject, limit=10)
     assert len(result) == 10 and all(s.explanation for s in result)

@@ -356,6 +356,22 @@ def test_refer_page_refers_and_bad_input_keeps_the_text(client, concern, organis
     assert reverse("network:referral", args=[referral.pk]) in workspace
 
 
+def test_refer_page_suggests_who_else_can_help(client, concern, category, district, manager):
+    asked = make_organisation(district, "Amt für Abfallwirtschaft", topics=[category.slug])
+    make_organisation(district, "Saubere Ecke e.V.", topics=[category.slug], email="ecke@example.org")
+    client.force_login(manager)
+    url = reverse("network:refer", args=[concern.pk])
+    page = client.get(url).content.decode()
+    suggestions = page.split('id="suggestions-heading"')[1].split("</ol>")[0]
+    assert "Amt für Abfallwirtschaft" in suggestions and "Saubere Ecke e.V." in suggestions
+    assert "Bereits zu diesem Anliegen gefragt" not in page
+    refer(concern, asked, manager)
+    page = client.get(url).content.decode()
+    suggestions, already = page.split('id="suggestions-heading"')[1].split("</ol>")[0:2]
+    assert "Saubere Ecke e.V." in suggestions and "Amt für Abfallwirtschaft" not in suggestions
+    assert "Bereits zu diesem Anliegen gefragt" in already and "Amt für Abfallwirtschaft" in already
+
+
 def test_moving_the_due_date_recomputes_reminder_and_escalation(client, concern, organisation, manager):
     referral, _ = refer(concern, organisation, manager)
     client.force_login(manager)

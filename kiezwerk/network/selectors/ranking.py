@@ -12,8 +12,9 @@ The score adds up a few explainable terms:
 - small terms for the area (listed for the district, or city-wide) and the resident's language.
 
 History is what was known when the concern came in: referrals created before the concern and
-answered (closed or rejected) before `at` (now, unless given). Four queries, whatever the size
-of the network or its history.
+answered (closed or rejected) before `at` (now, unless given). Organisations this concern was
+already referred to before `at` (open or answered; withdrawn ones not) are left out: the list
+answers "who else can help?". Five queries, whatever the size of the network or its history.
 """
 
 import statistics
@@ -78,11 +79,18 @@ def partner_suggestions(*, concern, limit=5, at=None):
             district_id=district.pk, organisation_id__in=[o.pk for o in organisations]
         ).values_list("organisation_id", flat=True)
     )
+    asked = set(
+        Referral.objects.filter(concern_id=concern.pk, created_at__lt=at)
+        .exclude(status=ReferralStatus.WITHDRAWN)
+        .values_list("organisation_id", flat=True)
+    )
     tracks = _tracks(district, category, group, concern.created_at, at)
     solved_total = sum(track.success for track in tracks.values())
     language = concern.language if concern.language and concern.language != "de" else ""
     suggestions = []
     for organisation in organisations:
+        if organisation.pk in asked:
+            continue
         topics = set(organisation.topics or [])
         topic = "category" if category.slug in topics else "group" if group.slug in topics else ""
         track = tracks.get(organisation.pk)

@@ -35,7 +35,9 @@ def referral_events(*, referral):
 
 
 def referrals_of_concern(*, concern):
-    return Referral.objects.filter(concern=concern).select_related("organisation", "contact")
+    return (
+        Referral.objects.filter(concern=concern).select_related("organisation", "contact").order_by("created_at", "pk")
+    )
 
 
 def referrals_overdue(*, district, today):

@@ -42,6 +42,7 @@ def refer(request, pk):
         "district": concern.district,
         "form": form,
         "suggestions": selectors.suggestions(concern=concern),
+        "asked": selectors.referrals_of_concern(concern=concern),
         "can_introduce": bool(concern.reporter_email or concern.reporter_phone or concern.reporter_id),
     }
     return render(request, "network/refer.html", context, status=400 if form.errors else 200)
