@@ -130,7 +130,7 @@ def _free_port():
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on localhost; Django sends to it over SMTP."""
     recorder = _Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), server_kwargs={"timeout": 5})
+    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), timeout=5)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port

@@ -22,7 +22,7 @@ from kiezwerk.network.models import (
 )
 from kiezwerk.network.services import referrals as services
 
-from ..factories import UserFactory
+from ..factories import CategoryFactory, UserFactory
 
 
 def make_organisation(district, name="Amt für Abfallwirtschaft", **kwargs):
@@ -294,6 +294,39 @@ def test_partners_see_only_their_organisations_referrals(client, concern, organi
     assert mine.events.get(kind="accepted").author == partner_user
     theirs.refresh_from_db()
     assert theirs.status == ReferralStatus.SENT
+
+
+def test_partner_list_spans_districts_with_filters_and_counts(
+    client, concern, organisation, partner_user, manager, other_district
+):
+    organisation.districts.add(other_district)
+    lat, lon = other_district.centre
+    there, _token = concern_services.concern_report(
+        district=other_district,
+        category=CategoryFactory(district=other_district, slug="waste"),
+        title="Glascontainer voll",
+        description="Seit einer Woche.",
+        lat=lat,
+        lon=lon,
+    )
+    here, _ = refer(concern, organisation, manager)
+    away, _ = refer(there, organisation, manager)
+    services.referral_accept(referral=away, actor=partner_user)
+    services.referral_close(referral=away, outcome="solved", actor=partner_user)
+    client.force_login(partner_user)
+
+    def listed(query=""):
+        page = client.get(reverse("network:partner-home") + query).content.decode()
+        return page, {pk for pk in (here.pk, away.pk) if reverse("network:partner-referral", args=[pk]) in page}
+
+    page, shown = listed()
+    assert shown == {here.pk} and "Offen (1)" in page and "Abgeschlossen (1)" in page
+    assert listed("?status=all")[1] == {here.pk, away.pk}
+    assert listed("?status=closed")[1] == {away.pk}
+    assert listed(f"?status=all&district={other_district.slug}")[1] == {away.pk}
+    page, shown = listed("?status=nonsense&district=nowhere")  # unknown values fall back: open, every district
+    assert shown == {here.pk}
+    assert "Testviertel" in page and "Nachbarviertel" in page  # the district filter offers both
 
 
 @pytest.mark.parametrize("who", ["resident", "manager", "other_manager"])
