@@ -49,6 +49,8 @@ def test_password_reset_mails_a_link(client, db, smtp_server):
 def test_login_page_is_german_and_labelled(client, db):
     body = client.get(reverse("account_login")).content.decode()
     assert "Anmelden" in body and '<label for="id_login"' in body
+    # allauth's buttons carry the site's classes (a bare <button> looks broken beside the rest).
+    assert '<button class="button"' in " ".join(body.split())
 
 
 @pytest.mark.parametrize(
