@@ -405,6 +405,18 @@ def test_graph_names_the_only_person_connecting_an_organisation(desk, district):
     assert 'cx="' in body and "," not in body.split('cx="')[1].split('"')[0]  # numbers, not German decimals
 
 
+def test_graph_table_shows_the_fifteen_most_central_and_folds_the_rest(desk, district):
+    hub = organisation(district, "Quartiersbüro")
+    for i in range(20):
+        person(district, f"Person {i:02d}", organisation=hub)
+    body = desk.get(reverse("network:graph", args=[district.slug])).content.decode()
+    shown, folded = body.split('<details class="more">')
+    folded = folded.split("</details>")[0]
+    assert "Quartiersbüro" in shown and "Die übrigen 6 anzeigen" in folded
+    assert sum(f"Person {i:02d}" in shown.split('id="central-heading"')[1] for i in range(20)) == 14
+    assert sum(f"Person {i:02d}" in folded for i in range(20)) == 6
+
+
 def test_pages_work_for_an_empty_district(desk, district):
     for name in (
         "directory",
