@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from kiezwerk.accounts import policy
 from kiezwerk.accounts.models import Role, RoleKind, User
+from kiezwerk.network.models import Organisation
 
 from ..factories import ConcernFactory
 
@@ -37,6 +38,30 @@ def test_login_is_rate_limited(client, db):
     response = client.post(reverse("account_login"), {"login": "ziel@example.org", "password": "richtiges-passwort-1"})
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [
+        ("manager", "/desk/"),
+        ("moderator", "/desk/"),
+        ("partner_member", "/partner/"),
+        ("resident", "/"),
+    ],
+)
+def test_login_lands_where_the_work_is(request, client, who, lands_on):
+    if who == "partner_member":
+        user = request.getfixturevalue("partner")
+        Organisation.objects.create(name="Grünamt", kind="city_office").members.add(user)
+    else:
+        user = request.getfixturevalue(who)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    credentials = {"login": user.email, "password": "correct horse battery"}
+    assert client.post(reverse("account_login"), credentials).url == lands_on
+    client.logout()
+    # A page that asked for the login comes first.
+    asked = client.post(reverse("account_login") + "?next=/concerns/", credentials)
+    assert asked.url == "/concerns/"
 
 
 def test_password_reset_mails_a_link(client, db, smtp_server):
