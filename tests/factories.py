@@ -1,4 +1,6 @@
 import hashlib
+import itertools
+from datetime import timedelta
 
 import factory
 from django.utils.text import slugify
@@ -6,6 +8,7 @@ from django.utils.text import slugify
 from kiezwerk.accounts.models import Role, User
 from kiezwerk.concerns.models import Category, Concern
 from kiezwerk.core.services import district_load, street_save
+from kiezwerk.network.models import Referral, ReferralStatus
 
 
 def square(lat, lon, size=0.01):
@@ -67,3 +70,26 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     lat = factory.LazyAttribute(lambda o: (o.district.min_lat + o.district.max_lat) / 2)
     lon = factory.LazyAttribute(lambda o: (o.district.min_lon + o.district.max_lon) / 2)
     tracking_token_hash = factory.Sequence(lambda n: hashlib.sha256(f"token-{n}".encode()).hexdigest())
+
+
+_referral_tokens = itertools.count()
+
+
+def referral_answered(organisation, concern, *, sent, took_days=5, outcome="solved", status=ReferralStatus.CLOSED):
+    """A past referral of `concern`, sent at `sent` and answered `took_days` later (history, as the demo has it)."""
+    made = Referral.objects.create(
+        concern=concern,
+        organisation=organisation,
+        message="Bitte kümmern.",
+        due_on=sent.date(),
+        remind_on=sent.date(),
+        escalate_on=sent.date(),
+        status=status,
+        outcome=outcome if status == ReferralStatus.CLOSED else "",
+        token_hash=hashlib.sha256(f"referral-{next(_referral_tokens)}".encode()).hexdigest(),
+        link_expires_at=sent + timedelta(days=30),
+    )
+    closed_at = sent + timedelta(days=took_days) if status in (ReferralStatus.CLOSED, ReferralStatus.REJECTED) else None
+    Referral.objects.filter(pk=made.pk).update(created_at=sent, closed_at=closed_at)
+    made.created_at, made.closed_at = sent, closed_at
+    return made

@@ -21,7 +21,7 @@ from kiezwerk.network.models import (
 from kiezwerk.network.selectors import directory as selectors
 from kiezwerk.network.services import directory as services
 
-from ..factories import CategoryFactory, district_create
+from ..factories import CategoryFactory, ConcernFactory, district_create, referral_answered
 
 
 def codes(error):
@@ -415,6 +415,37 @@ def test_graph_table_shows_the_fifteen_most_central_and_folds_the_rest(desk, dis
     assert "Quartiersbüro" in shown and "Die übrigen 6 anzeigen" in folded
     assert sum(f"Person {i:02d}" in shown.split('id="central-heading"')[1] for i in range(20)) == 14
     assert sum(f"Person {i:02d}" in folded for i in range(20)) == 6
+
+
+def test_organisation_page_sums_up_its_referrals_and_folds_the_older_ones(desk, district):
+    amt = organisation(district, "Amt für Abfallwirtschaft")
+    category = CategoryFactory(district=district, slug="waste")
+    now = timezone.now()
+    outcomes = ["solved"] * 6 + ["partly", "not_solved", "not_responsible"]
+    for i, outcome in enumerate(outcomes):  # solved in 2, 4, …, 14 days; the rest in 5
+        took = 2 * (i + 1) if outcome in ("solved", "partly") else 5
+        referral_answered(
+            amt,
+            ConcernFactory(district=district, category=category),
+            sent=now - timedelta(days=60 + i),
+            took_days=took,
+            outcome=outcome,
+        )
+    referral_answered(
+        amt, ConcernFactory(district=district, category=category), sent=now - timedelta(days=50), status="rejected"
+    )
+    for i in range(2):
+        referral_answered(
+            amt, ConcernFactory(district=district, category=category), sent=now - timedelta(days=i), status="sent"
+        )
+    elsewhere = district_create("Anderswo", lat=48.5)
+    referral_answered(amt, ConcernFactory(district=elsewhere), sent=now - timedelta(days=3))  # not counted here
+    body = desk.get(reverse("network:organisation", args=[amt.pk])).content.decode()
+    record = " ".join(body.split('id="referral-record">')[1].split("</p>")[0].split())
+    assert record == "7 von 10 beantworteten gelöst (auch teilweise), Median 8 Tage · 2 offen"
+    shown, folded = body.split('id="referrals-heading"')[1].split('<details class="more">')
+    assert shown.count("<li>") == 10 and "Die übrigen 2 anzeigen" in folded
+    assert folded.split("</details>")[0].count("<li>") == 2
 
 
 def test_pages_work_for_an_empty_district(desk, district):

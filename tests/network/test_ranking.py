@@ -1,6 +1,5 @@
 """“Who can help?”: partner_suggestions ranks organisations for a concern and explains each in one line."""
 
-import hashlib
 from datetime import timedelta
 from itertools import count
 
@@ -11,7 +10,7 @@ from django.utils.translation import override
 from kiezwerk.concerns.models import Concern
 from kiezwerk.network.models import Organisation, Referral, ReferralStatus
 from kiezwerk.network.selectors.ranking import partner_suggestions
-from tests.factories import CategoryFactory, ConcernFactory, district_create
+from tests.factories import CategoryFactory, ConcernFactory, district_create, referral_answered
 
 _tokens = count()
 
@@ -56,20 +55,8 @@ def referral(org, category, *, days_ago, took_days=5, outcome="solved", status=R
     """A past referral of a concern of this category, sent days_ago and answered took_days later."""
     district = org.districts.first() or category.district
     sent = timezone.now() - timedelta(days=days_ago)
-    made = Referral.objects.create(
-        concern=concern(district, category, days_ago=days_ago + 1),
-        organisation=org,
-        message="Bitte kümmern.",
-        due_on=sent.date(),
-        remind_on=sent.date(),
-        escalate_on=sent.date(),
-        status=status,
-        outcome=outcome if status == ReferralStatus.CLOSED else "",
-        token_hash=hashlib.sha256(f"ranking-{next(_tokens)}".encode()).hexdigest(),
-        link_expires_at=sent + timedelta(days=30),
-    )
-    Referral.objects.filter(pk=made.pk).update(created_at=sent, closed_at=sent + timedelta(days=took_days))
-    return made
+    subject = concern(district, category, days_ago=days_ago + 1)
+    return referral_answered(org, subject, sent=sent, took_days=took_days, outcome=outcome, status=status)
 
 
 def names(suggestions):

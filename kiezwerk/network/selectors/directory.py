@@ -6,6 +6,7 @@ small hand-made graphs.
 
 import calendar
 import math
+import statistics
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,17 @@ from django.utils import timezone
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.desk.models import FieldNote
 
-from ..models import Contact, Interaction, Organisation, Referral, Relationship, serves_q
+from ..models import (
+    OPEN_REFERRAL_STATUSES,
+    Contact,
+    Interaction,
+    Organisation,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Relationship,
+    serves_q,
+)
 
 # How many activity entries an organisation's or contact's page shows.
 ACTIVITY_LIMIT = 100
@@ -224,19 +235,35 @@ def organisation_detail(*, organisation, districts, today=None):
     interactions = Interaction.objects.filter(
         Q(organisation=organisation) | Q(contact__organisation=organisation), district__in=districts
     )
-    referrals = (
-        Referral.objects.filter(organisation=organisation, concern__district__in=districts)
-        .select_related("concern", "contact")
-        .order_by("-created_at", "-pk")[:50]
-    )
+    referrals = Referral.objects.filter(organisation=organisation, concern__district__in=districts)
     return {
         "contacts": contacts,
         "relationships": current,
         "relationships_ended": ended,
         "activity": _activity(interactions=interactions, names=[organisation.name], districts=districts),
-        "referrals": list(referrals),
+        "referrals": list(referrals.select_related("concern", "contact").order_by("-created_at", "-pk")[:50]),
+        "record": referral_record(referrals),
         "served": organisation_districts(organisation),
     }
+
+
+def referral_record(referrals):
+    """How a partner did with these referrals: how many, open, answered, solved (partly too), median days to solved."""
+    solved = Q(outcome__in=[Outcome.SOLVED, Outcome.PARTLY])
+    record = referrals.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
+        answered=Count("pk", filter=Q(status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED])),
+        solved=Count("pk", filter=solved),
+    )
+    days = [
+        (closed_at - created_at).total_seconds() / 86400
+        for created_at, closed_at in referrals.filter(solved, closed_at__isnull=False).values_list(
+            "created_at", "closed_at"
+        )
+    ]
+    record["median_days"] = round(statistics.median(days)) if days else None
+    return record
 
 
 def contact_detail(*, contact, districts, today=None):
