@@ -1,5 +1,6 @@
 """The network directory through its services and pages: rules, the 12-month flag, conversation notes, bounds."""
 
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -399,6 +400,20 @@ def test_graph_names_the_only_person_connecting_an_organisation(desk, district):
     # Only those without whom an organisation is lost are listed first; an organisation's only employee is not.
     assert [n.obj.name for n in graph["critical"]] == ["Frau A", "Herr Novak"]
     assert graph["nodes"][0].obj.name == "Frau A"  # the most relationships
+    # The drawing: each organisation followed by its people around the circle; "works at" ties marked.
+    clockwise = sorted(graph["nodes"], key=lambda n: (math.atan2(n.y - 300, n.x - 300) + math.pi / 2) % (2 * math.pi))
+    assert [n.obj.name for n in clockwise] == [
+        "Kleingartenverein",
+        "Herr Novak",
+        "Quartiersbüro",
+        "Frau A",
+        "Frau B",
+        "Herr C",
+    ]
+    assert sorted(tuple(sorted((a.obj.name, b.obj.name))) for a, b, works_at in graph["edges"] if not works_at) == [
+        ("Frau A", "Frau B"),
+        ("Frau A", "Herr Novak"),
+    ]
     response = desk.get(reverse("network:graph", args=[district.slug]))
     body = response.content.decode()
     assert response.status_code == 200 and "<svg" in body and "<table" in body

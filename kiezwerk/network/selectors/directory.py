@@ -404,6 +404,7 @@ def network_graph(*, district, today=None, size=600):
     for contact in contacts:
         if contact.organisation_id and f"o{contact.organisation_id}" in nodes:
             edges.add((f"c{contact.pk}", f"o{contact.organisation_id}"))
+    works_at = {tuple(sorted(pair)) for pair in edges}
     org_ids = [o.pk for o in organisations]
     contact_ids = [c.pk for c in contacts]
     relationships = Relationship.objects.filter(
@@ -434,7 +435,8 @@ def network_graph(*, district, today=None, size=600):
     ranked = sorted(nodes.values(), key=lambda n: (-n.degree, str(n.obj).casefold()))
     return {
         "nodes": ranked,
-        "edges": [(nodes[a], nodes[b]) for a, b in sorted(edges)],
+        # (one end, the other, whether it is "works at"): the drawing shows those lighter.
+        "edges": [(nodes[a], nodes[b], (a, b) in works_at) for a, b in sorted(edges)],
         "cut_points": [n for n in ranked if n.is_cut],
         # The points of failure that matter most: without them, an organisation is no longer reached.
         "critical": sorted(
@@ -468,11 +470,25 @@ def _cut_off(removed, neighbours):
 
 
 def _circle(nodes, size):
-    """A circular layout, organisations first, for the SVG drawing."""
-    nodes = sorted(nodes, key=lambda n: (not n.is_organisation, str(n.obj).casefold()))
+    """A circular layout for the SVG drawing: each organisation followed by the people who work there.
+
+    "Works at" ties become short arcs, so what crosses the circle are the relationships between
+    organisations and people of different houses, the part of the network worth looking at.
+    """
+    by_name = sorted(nodes, key=lambda n: str(n.obj).casefold())
+    staff = {}
+    for node in by_name:
+        if not node.is_organisation and node.obj.organisation_id:
+            staff.setdefault(node.obj.organisation_id, []).append(node)
+    ordered = []
+    for node in by_name:
+        if node.is_organisation:
+            ordered += [node, *staff.pop(node.obj.pk, [])]
+    placed = {id(node) for node in ordered}
+    ordered += [node for node in by_name if id(node) not in placed]
     centre, radius = size / 2, size / 2 - 40
-    count = max(len(nodes), 1)
-    for index, node in enumerate(nodes):
+    count = max(len(ordered), 1)
+    for index, node in enumerate(ordered):
         angle = 2 * math.pi * index / count - math.pi / 2
         node.x = round(centre + radius * math.cos(angle), 1)
         node.y = round(centre + radius * math.sin(angle), 1)
