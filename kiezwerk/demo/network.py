@@ -317,8 +317,7 @@ class History:
             .order_by("-created_at")[:count]
         )
         for concern in open_ones:
-            sent_at = self.now - timedelta(days=self.rng.randint(1, 3))
-            self._referral(concern, partner, sent_at)
+            self._referral(concern, partner, self._sent_at(concern, days_ago=self.rng.randint(1, 3)))
             # Historical demo data: the concern is referred as referral_create would have done.
             Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.REFERRED)
 
@@ -330,9 +329,13 @@ class History:
             choice = self._pick(self._candidates(concern.category), set())
             if choice is None:
                 continue
-            sent_at = max(concern.created_at + timedelta(hours=3), self.now - timedelta(days=self.rng.randint(2, 20)))
             accepted = concern.status == ConcernStatus.IN_PROGRESS
-            self._referral(concern, choice[0], sent_at, accepted=accepted)
+            self._referral(concern, choice[0], self._sent_at(concern, self.rng.randint(2, 20)), accepted=accepted)
+
+    def _sent_at(self, concern, days_ago):
+        """When an open referral was sent: `days_ago`, but after the concern came in and before now."""
+        sent_at = max(concern.created_at + timedelta(hours=3), self.now - timedelta(days=days_ago))
+        return sent_at if sent_at < self.now else concern.created_at + (self.now - concern.created_at) / 2
 
     def _referral(self, concern, organisation, sent_at, *, outcome=None, closed_at=None, accepted=False):
         plan = ReferralPlan.URGENT if concern.category.sensitive else ReferralPlan.STANDARD

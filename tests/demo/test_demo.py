@@ -183,6 +183,8 @@ def test_demo_network_is_realistic_and_idempotent(db):
     open_referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
     assert 5 <= open_referrals.count() <= 15 and all(r.concern.is_open for r in open_referrals)
     assert all(r.remind_on <= r.due_on <= r.escalate_on for r in Referral.objects.all())
+    # Nothing is referred before it was reported, or in the future.
+    assert all(r.concern.created_at < r.created_at < now for r in Referral.objects.select_related("concern"))
     assert ReferralEvent.objects.filter(kind="closed", created_at__lt=now - timedelta(days=30)).exists()
 
     counts = _network_counts()
