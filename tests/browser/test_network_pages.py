@@ -1,10 +1,13 @@
 """The network's pages in a real browser on a phone: no accessibility violations, the map draws its partners."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Relationship
 
+from ..factories import ConcernFactory, referral_answered
 from .conftest import log_in
 
 
@@ -24,13 +27,31 @@ def test_network_pages_have_no_accessibility_violations(page, live_server, distr
         last_confirmed_on=timezone.localdate().replace(year=timezone.localdate().year - 2),
     )
     Relationship.objects.create(from_contact=person, to_organisation=club, label="kennt", reverse_label="kennt")
+    for i in range(16):  # enough people for the graph table to fold its tail
+        Contact.objects.create(
+            name=f"Mitglied {i}",
+            organisation=club,
+            legal_basis=LegalBasis.CONSENT,
+            last_confirmed_on=timezone.localdate(),
+        )
+    for days in range(20, 140, 10):  # a record, and more referrals than the organisation page lists at first
+        sent = timezone.now() - timedelta(days=days)
+        referral_answered(office, ConcernFactory(district=district, category=category), sent=sent, took_days=days % 7)
     log_in(page, live_server, manager)
     for path in ("", "contacts/", "graph/", "import/"):
         page.goto(f"{live_server.url}/network/{district.slug}/{path}")
         axe_check(page)
+    page.goto(f"{live_server.url}/network/{district.slug}/graph/")
+    page.locator("details.more summary").click()  # keyboard and screen readers reach the folded rows too
+    expect(page.get_by_role("link", name="Mitglied 9")).to_be_visible()
+    axe_check(page)
     page.goto(f"{live_server.url}/network/{district.slug}/map/")
     expect(page.locator("#network-map .kw-pin--org")).to_have_count(1)
     axe_check(page)
     page.goto(f"{live_server.url}/network/organisations/{office.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amt für Abfallwirtschaft")
+    expect(page.locator("#referral-record")).to_contain_text("12 von 12 beantworteten gelöst")
+    page.locator("details.more summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("details.more")).to_have_attribute("open", "")
     axe_check(page)
