@@ -49,7 +49,7 @@ def test_login_is_rate_limited(client, db):
         ("resident", "/"),
     ],
 )
-def test_login_lands_where_the_work_is(request, client, who, lands_on):
+def test_login_lands_where_the_work_is(request, client, db, who, lands_on):
     if who == "partner_member":
         user = request.getfixturevalue("partner")
         Organisation.objects.create(name="Grünamt", kind="city_office").members.add(user)
