@@ -459,11 +459,14 @@ def test_a_refused_reminder_mail_is_retried(
 
 
 def test_escalation_list_shows_overdue_referrals(client, concern, organisation, manager):
+    concern.title, concern.language = "Kadınlar için buluşma yeri", "tr"
+    concern.save(update_fields=["title", "language"])
     referral, _ = refer(concern, organisation, manager)
     Referral.objects.filter(pk=referral.pk).update(escalate_on=timezone.localdate() - timedelta(days=2))
     client.force_login(manager)
     page = client.get(reverse("network:escalations", args=[concern.district.slug])).content.decode()
     assert reverse("network:referral", args=[referral.pk]) in page
+    assert '<span lang="tr">Kadınlar için buluşma yeri</span>' in page  # read out in Turkish
 
 
 def test_the_command_runs_the_followups(concern, organisation, manager):
