@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from kiezwerk.concerns.models import Category
 from kiezwerk.demo.network import NETWORK_DATA, PREFERENCE, History
 from kiezwerk.demo.services import demo_load
-from kiezwerk.network.models import Outcome, Referral, ReferralStatus
+from kiezwerk.network.models import ANSWERED_REFERRAL_STATUSES, SOLVED_OUTCOMES, Referral, ReferralStatus
 from kiezwerk.network.selectors.ranking import candidates, partner_suggestions
 
 TEST_SHARE = 0.25
@@ -44,12 +44,12 @@ def baseline(concern, organisations, categories):
 def evaluate():
     district, users, _created = demo_load()
     past = list(
-        Referral.objects.filter(concern__district=district, status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED])
+        Referral.objects.filter(concern__district=district, status__in=ANSWERED_REFERRAL_STATUSES)
         .select_related("concern__category__parent", "organisation")
         .order_by("created_at", "pk")
     )
     split = len(past) - round(len(past) * TEST_SHARE)
-    test = [r for r in past[split:] if r.outcome in (Outcome.SOLVED, Outcome.PARTLY)]
+    test = [r for r in past[split:] if r.outcome in SOLVED_OUTCOMES]
     organisations = list(candidates(district))
     categories = {c.pk: c for c in Category.objects.filter(district=district).select_related("parent")}
     by_name = {o.name: o for o in organisations}

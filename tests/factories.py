@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from kiezwerk.accounts.models import Role, User
 from kiezwerk.concerns.models import Category, Concern
 from kiezwerk.core.services import district_load, street_save
-from kiezwerk.network.models import Referral, ReferralStatus
+from kiezwerk.network.models import ANSWERED_REFERRAL_STATUSES, Referral, ReferralStatus
 
 
 def square(lat, lon, size=0.01):
@@ -89,7 +89,7 @@ def referral_answered(organisation, concern, *, sent, took_days=5, outcome="solv
         token_hash=hashlib.sha256(f"referral-{next(_referral_tokens)}".encode()).hexdigest(),
         link_expires_at=sent + timedelta(days=30),
     )
-    closed_at = sent + timedelta(days=took_days) if status in (ReferralStatus.CLOSED, ReferralStatus.REJECTED) else None
+    closed_at = sent + timedelta(days=took_days) if status in ANSWERED_REFERRAL_STATUSES else None
     Referral.objects.filter(pk=made.pk).update(created_at=sent, closed_at=closed_at)
     made.created_at, made.closed_at = sent, closed_at
     return made

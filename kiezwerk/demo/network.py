@@ -32,6 +32,7 @@ from kiezwerk.accounts.models import RoleKind
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern, ConcernStatus, Moderation, Update
 from kiezwerk.network.models import (
+    SOLVED_OUTCOMES,
     Contact,
     Organisation,
     Outcome,
@@ -291,7 +292,7 @@ class History:
             closed_at = min(sent_at + timedelta(days=self._days(character, outcome)), self.now - timedelta(hours=1))
             self._referral(concern, organisation, sent_at, outcome=outcome, closed_at=closed_at)
             last_closed = closed_at
-            if outcome in (Outcome.SOLVED, Outcome.PARTLY):
+            if outcome in SOLVED_OUTCOMES:
                 break
             if attempt or self.rng.random() > self.config["second_referral_after_failure"]:
                 break
@@ -301,7 +302,7 @@ class History:
         closed = min(last_closed + timedelta(days=self.rng.uniform(0.5, 4)), self.now - timedelta(minutes=30))
         status = concern.status
         if concern.capture_key:  # a historical concern: resolved when a partner solved it
-            solved = self.referrals[-1].outcome in (Outcome.SOLVED, Outcome.PARTLY)
+            solved = self.referrals[-1].outcome in SOLVED_OUTCOMES
             status = ConcernStatus.RESOLVED if solved else ConcernStatus.DECLINED
         # Historical demo data: the concern closed after its last referral.
         Concern.objects.filter(pk=concern.pk).update(status=status, closed_at=closed, updated_at=closed)

@@ -242,6 +242,8 @@ class ReferralStatus(models.TextChoices):
 
 
 OPEN_REFERRAL_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.ASKED_BACK]
+# The partner has answered: closed with an outcome, or rejected. The history the ranking learns from.
+ANSWERED_REFERRAL_STATUSES = [ReferralStatus.CLOSED, ReferralStatus.REJECTED]
 
 
 class Outcome(models.TextChoices):
@@ -249,6 +251,10 @@ class Outcome(models.TextChoices):
     PARTLY = "partly", _("Partly solved")
     NOT_SOLVED = "not_solved", _("Not solved")
     NOT_RESPONSIBLE = "not_responsible", _("Not our responsibility")
+
+
+# What counts as solved in a partner's record (partly solved too).
+SOLVED_OUTCOMES = [Outcome.SOLVED, Outcome.PARTLY]
 
 
 class ReferralPlan(models.TextChoices):

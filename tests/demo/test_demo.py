@@ -14,6 +14,7 @@ from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
 from kiezwerk.desk import selectors as desk_selectors
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
 from kiezwerk.network.models import (
+    ANSWERED_REFERRAL_STATUSES,
     OPEN_REFERRAL_STATUSES,
     Contact,
     Organisation,
@@ -21,7 +22,6 @@ from kiezwerk.network.models import (
     Outcome,
     Referral,
     ReferralEvent,
-    ReferralStatus,
     Relationship,
 )
 from kiezwerk.network.selectors.ranking import partner_suggestions
@@ -174,7 +174,7 @@ def test_demo_network_is_realistic_and_idempotent(db):
     relationships = Relationship.objects.all()
     assert 70 <= relationships.count() <= 90 and 5 <= relationships.exclude(ended_on=None).count() <= 25
 
-    past = Referral.objects.filter(status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED])
+    past = Referral.objects.filter(status__in=ANSWERED_REFERRAL_STATUSES)
     assert 270 <= past.count() <= 360
     assert past.filter(created_at__lt=now - timedelta(days=540)).exists()
     assert all(r.created_at < r.closed_at < now for r in past)

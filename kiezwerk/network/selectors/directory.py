@@ -18,13 +18,13 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.desk.models import FieldNote
 
 from ..models import (
+    ANSWERED_REFERRAL_STATUSES,
     OPEN_REFERRAL_STATUSES,
+    SOLVED_OUTCOMES,
     Contact,
     Interaction,
     Organisation,
-    Outcome,
     Referral,
-    ReferralStatus,
     Relationship,
     serves_q,
 )
@@ -249,11 +249,11 @@ def organisation_detail(*, organisation, districts, today=None):
 
 def referral_record(referrals):
     """How a partner did with these referrals: how many, open, answered, solved (partly too), median days to solved."""
-    solved = Q(outcome__in=[Outcome.SOLVED, Outcome.PARTLY])
+    solved = Q(outcome__in=SOLVED_OUTCOMES)
     record = referrals.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
-        answered=Count("pk", filter=Q(status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED])),
+        answered=Count("pk", filter=Q(status__in=ANSWERED_REFERRAL_STATUSES)),
         solved=Count("pk", filter=solved),
     )
     days = [

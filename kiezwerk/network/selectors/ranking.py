@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext
 
 from kiezwerk.concerns.models import Category
-from kiezwerk.network.models import Organisation, Outcome, Referral, ReferralStatus
+from kiezwerk.network.models import ANSWERED_REFERRAL_STATUSES, Organisation, Outcome, Referral, ReferralStatus
 
 TOPIC_EXACT, TOPIC_GROUP = 1.0, 0.6
 GROUP_CASE_WEIGHT = 0.5  # a referral of a sibling category counts half
@@ -109,7 +109,7 @@ def _tracks(district, category, group, before, at):
         similar,
         concern__district=district,
         created_at__lt=before,
-        status__in=[ReferralStatus.CLOSED, ReferralStatus.REJECTED],
+        status__in=ANSWERED_REFERRAL_STATUSES,
         closed_at__lt=at,
     ).values_list("organisation_id", "concern__category_id", "outcome", "created_at", "closed_at")
     tracks = defaultdict(_Track)
