@@ -7,12 +7,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely import geometry as shapely_geometry
 
-from . import geo
+from . import audit, geo
 from .models import AuditEvent, District, Street
 
 
 def audit_record(*, actor, verb, target, district=None, **data):
-    """Append one audit event for `target` (any model instance)."""
+    """Append one audit event for `target` (any model instance); `verb` must be registered (core.audit)."""
+    if not audit.is_registered(verb):
+        raise ValueError(f"Unregistered audit verb {verb!r}: declare it in the app's audit.py.")
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         district=district,
