@@ -123,6 +123,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
+    "outbox": {"task": "kiezwerk.core.tasks.outbox_send_due_task", "schedule": crontab()},
+    "outbox-purge": {"task": "kiezwerk.core.tasks.outbox_purge_task", "schedule": crontab(hour=4, minute=0)},
 }
 # The in-process cache is per process: good for one server, checked by django-ratelimit.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -160,6 +162,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kiezwerk <kiezwerk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# The outbox (core.outbox) keeps sent mails this long, undelivered ones (listed for the team) longer.
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=30)
+OUTBOX_KEEP_FAILED_DAYS = env.int("OUTBOX_KEEP_FAILED_DAYS", default=90)
 
 # Internationalisation: German first.
 LANGUAGE_CODE = "de"

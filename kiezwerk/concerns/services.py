@@ -18,7 +18,7 @@ from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record, district_touch
 
-from . import images, tasks
+from . import images
 from .models import (
     CLOSED_STATUSES,
     Channel,
@@ -196,7 +196,7 @@ def concern_report(
     if concern.is_public:
         district_touch(district=district)
     if concern.reporter_email:
-        transaction.on_commit(lambda: tasks.concern_send_tracking_link_task.delay(concern.pk, token))
+        concern_send_tracking_link(concern=concern, token=token)
     return concern, token
 
 
@@ -206,6 +206,7 @@ def concern_send_tracking_link(*, concern, token):
         template="concerns/email/tracking_link",
         context={"concern": concern, "tracking_url": settings.SITE_URL + reverse("concerns:track", args=[token])},
         language=concern.language,
+        district=concern.district,
     )
 
 
@@ -242,7 +243,7 @@ def subscription_request(*, concern, email, language="de"):
         concern=concern, email=email, defaults={"language": language, "token": secrets.token_urlsafe(32)}
     )
     if subscription.confirmed_at is None:
-        transaction.on_commit(lambda: tasks.subscription_send_confirmation_task.delay(subscription.pk))
+        subscription_send_confirmation(subscription=subscription)
     return subscription
 
 
@@ -259,6 +260,7 @@ def subscription_send_confirmation(*, subscription):
         },
         language=subscription.language,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        district=subscription.concern.district,
     )
 
 
@@ -373,17 +375,19 @@ def _status_set(concern, new_status, at):
 
 
 def update_notify(*, update, subscription_ids=None):
-    """After commit, send one mail per confirmed subscription of the update's concern (never for notes)."""
+    """Put one mail per confirmed subscription of the update's concern into the outbox (never for notes).
+
+    Called in the transaction that writes the update: the mails are stored with it.
+    """
     if not update.is_public:
         return
+    subscriptions = Subscription.objects.filter(confirmed_at__isnull=False)
     if subscription_ids is None:
-        subscription_ids = list(
-            Subscription.objects.filter(concern=update.concern_id, confirmed_at__isnull=False).values_list(
-                "pk", flat=True
-            )
-        )
-    for subscription_id in subscription_ids:
-        transaction.on_commit(lambda sid=subscription_id: tasks.update_send_task.delay(update.pk, sid))
+        subscriptions = subscriptions.filter(concern=update.concern_id)
+    else:
+        subscriptions = subscriptions.filter(pk__in=subscription_ids)
+    for subscription in subscriptions:
+        update_send(update=update, subscription=subscription)
 
 
 def update_send(*, update, subscription):
@@ -406,6 +410,7 @@ def update_send(*, update, subscription):
         },
         language=subscription.language,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        district=concern.district,
     )
 
 

@@ -118,3 +118,47 @@ class AuditEvent(models.Model):
     def sentence(self):
         """What happened, in words (core.audit's registry)."""
         return audit.sentence(self.verb)
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
+class OutboxMail(models.Model):
+    """One e-mail, stored in the transaction of the change that caused it and sent by a worker.
+
+    `core.outbox` writes and sends these; every mail of the site and of allauth goes through here.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    district = models.ForeignKey(
+        District, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    purpose = models.CharField(_("kind of mail"), max_length=100, blank=True)
+    to = models.JSONField(_("recipients"), default=list)
+    from_email = models.CharField(max_length=300)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    # [[content, mimetype], …], e.g. an HTML version.
+    alternatives = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MailStatus, default=MailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["district", "status", "-created_at"], name="outbox_district_status"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(status__in=MailStatus.values), name="outbox_status_valid")]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -22,7 +22,7 @@ from kiezwerk.concerns.models import (
 )
 from kiezwerk.concerns.search import concern_search
 from kiezwerk.core import geo
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, MailStatus, OutboxMail
 
 from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
@@ -348,3 +348,10 @@ def privacy_data(*, email, districts):
             for s in privacy_subscriptions(email=email, districts=districts)
         ],
     }
+
+
+def undelivered_mails(*, district):
+    """The district's mails the outbox gave up on, and those still being retried after a failure, newest first."""
+    return OutboxMail.objects.filter(district=district).filter(
+        Q(status=MailStatus.FAILED) | Q(status=MailStatus.PENDING, attempts__gt=0)
+    )

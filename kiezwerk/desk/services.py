@@ -348,5 +348,6 @@ def digest_send(*, user, district, today):
             "today_url": settings.SITE_URL + reverse("desk:today", args=[district.slug]),
         },
         language=user.language or settings.LANGUAGE_CODE,
+        district=district,
     )
     return True

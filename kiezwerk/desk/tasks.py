@@ -1,7 +1,6 @@
 """Background work of the desk: daily digests and the retention rule. Tasks take ids and call one service."""
 
 from datetime import date
-from smtplib import SMTPException
 
 from celery import shared_task
 
@@ -16,7 +15,7 @@ def digests_send_task():
     return services.digests_send()
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+@shared_task
 def digest_send_task(user_id, district_id, today):
     from . import services
 

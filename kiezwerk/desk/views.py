@@ -19,8 +19,10 @@ from kiezwerk.accounts import policy
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
+from kiezwerk.core import outbox
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.lists import csv_lines, paginate
+from kiezwerk.core.models import MailStatus
 
 from . import forms, selectors, services
 from .models import FieldNote, ReplyTemplate, StreetContact
@@ -569,3 +571,27 @@ def privacy(request, slug):
         context["found"] = selectors.privacy_data(email=request.POST.get("email", ""), districts=districts)
         context["erase_form"] = form
     return render(request, "desk/privacy.html", context, status=400 if form.errors else 200)
+
+
+# Mails the outbox could not deliver -------------------------------------------------------------------
+
+
+@policy.requires(policy.can_use_desk)
+@require_GET
+def mail(request, slug):
+    district = policy.district_for(request.user, slug)
+    page, _query = paginate(request, selectors.undelivered_mails(district=district), 50)
+    return render(request, "desk/mail.html", {"district": district, "page": page})
+
+
+@policy.requires(policy.can_use_desk)
+@require_POST
+def mail_resend(request, slug, mail_id):
+    district = policy.district_for(request.user, slug)
+    mail = get_object_or_404(selectors.undelivered_mails(district=district), pk=mail_id)
+    if mail.status == MailStatus.FAILED:
+        outbox.resend(mail=mail, actor=request.user)
+        messages.success(request, _("The e-mail to %(to)s will be sent again.") % {"to": ", ".join(mail.to)})
+    else:
+        messages.info(request, _("This e-mail is still being retried; nothing to do."))
+    return redirect("desk:mail", slug=slug)

@@ -15,11 +15,12 @@ def test_user_model_logs_in_with_email(db):
     assert user.check_password("lange-passphrase-42")
 
 
-def test_signup_requires_email_verification(client, db, smtp_server):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "neu@example.org", "password1": "sehr-langes-passwort-7", "password2": "sehr-langes-passwort-7"},
-    )
+def test_signup_requires_email_verification(client, db, smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "neu@example.org", "password1": "sehr-langes-passwort-7", "password2": "sehr-langes-passwort-7"},
+        )
     assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
     assert not EmailAddress.objects.get(email="neu@example.org").verified
     assert len(smtp_server.messages) == 1
@@ -64,10 +65,11 @@ def test_login_lands_where_the_work_is(request, client, db, who, lands_on):
     assert asked.url == "/concerns/"
 
 
-def test_password_reset_mails_a_link(client, db, smtp_server):
+def test_password_reset_mails_a_link(client, db, smtp_server, django_capture_on_commit_callbacks):
     user = User.objects.create_user(email="vergessen@example.org", password="altes-passwort-1")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    client.post(reverse("account_reset_password"), {"email": "vergessen@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "vergessen@example.org"})
     assert "/accounts/password/reset/key/" in smtp_server.messages[0].content.decode()
 
 

@@ -6,6 +6,7 @@ from kiezwerk.concerns import services
 from kiezwerk.concerns.models import ConcernStatus, Update
 
 from ..factories import ConcernFactory
+from ..outbox import send_retries
 from .conftest import mails, subscribe
 
 
@@ -60,6 +61,7 @@ def test_refused_mail_is_retried_and_arrives_once(concern, manager, smtp_server,
     smtp_server.refuse = 1
     with django_capture_on_commit_callbacks(execute=True):
         update = services.concern_reply(concern=concern, actor=manager, text="Erledigt bald.")
+    send_retries()
     assert smtp_server.refuse == 0  # the first attempt was refused with 451
     assert [recipients for recipients, _m, _b in mails(smtp_server)] == [["nachbar@example.org"]]
     assert Update.objects.filter(pk=update.pk, is_public=True).exists()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern, Photo
+from kiezwerk.core.models import MailStatus, OutboxMail
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
 from ..factories import ConcernFactory
@@ -30,6 +31,9 @@ def desk_objects(district, category, manager):
     )
     template = ReplyTemplate.objects.create(district=district, title="Danke", texts={"de": "Danke!"})
     saved = SavedFilter.objects.create(user=manager, district=district, name="Meine", query="status=new")
+    mail = OutboxMail.objects.create(
+        district=district, to=["a@example.org"], subject="Ihr Anliegen", body="…", status=MailStatus.FAILED, attempts=9
+    )
     return {
         "slug": district.slug,
         "pk": concern.pk,
@@ -38,6 +42,7 @@ def desk_objects(district, category, manager):
         "contact_id": contact.pk,
         "template_id": template.pk,
         "filter_id": saved.pk,
+        "mail_id": mail.pk,
     }
 
 
@@ -78,6 +83,7 @@ def test_nobody_outside_the_staff_gets_anything(request, client, who, desk_objec
     assert (concern.status, concern.assignee_id, concern.category_id, concern.follow_up_on, concern.title) == before
     assert not concern.updates.exists()
     assert ReplyTemplate.objects.count() == 1 and SavedFilter.objects.count() == 1
+    assert OutboxMail.objects.get().status == MailStatus.FAILED
 
 
 def test_a_manager_of_another_district_cannot_reach_this_districts_concerns(client, other_manager, desk_objects):

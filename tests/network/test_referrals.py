@@ -23,6 +23,7 @@ from kiezwerk.network.models import (
 from kiezwerk.network.services import referrals as services
 
 from ..factories import CategoryFactory, UserFactory
+from ..outbox import send_retries
 
 
 def make_organisation(district, name="Amt für Abfallwirtschaft", **kwargs):
@@ -455,6 +456,7 @@ def test_a_refused_reminder_mail_is_retried(
     smtp_server.refuse = 1
     with django_capture_on_commit_callbacks(execute=True):
         services.referral_followups_send(today=referral.remind_on)
+    send_retries()
     assert len(smtp_server.messages) == 2  # partner and team, the refused attempt retried
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind
 from kiezwerk.network.services import reminders
 
+from ..outbox import send_retries
+
 
 def contact(name, organisation, days_ago):
     return Contact.objects.create(
@@ -44,4 +46,5 @@ def test_a_refused_reminder_is_retried(district, manager, smtp_server, django_ca
     smtp_server.refuse = 1
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.stale_contacts_remind() == 1
+    send_retries()
     assert len(smtp_server.messages) == 1

@@ -24,7 +24,6 @@ from kiezwerk.concerns.services import token_hash
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
 
-from .. import tasks
 from ..models import (
     OPEN_REFERRAL_STATUSES,
     Outcome,
@@ -226,7 +225,7 @@ def referral_create(
         with override(concern.language):
             notice = _("We have passed your concern on to %(partner)s.") % {"partner": _partner_name(referral)}
         concern_services.concern_reply(concern=concern, actor=actor, text=notice, new_status=ConcernStatus.REFERRED)
-    transaction.on_commit(lambda: tasks.referral_send_task.delay(referral.pk, token))
+    referral_send(referral=referral, token=token)
     return referral, token
 
 
@@ -241,7 +240,7 @@ def referral_answer(*, referral, actor, text):
     referral.save(update_fields=["status", "updated_at"])
     event = _event(referral, ReferralEventKind.ANSWERED, text=text.strip(), author=actor)
     audit_record(actor=actor, verb="referral.answered", target=referral, district=referral.concern.district)
-    transaction.on_commit(lambda: tasks.referral_partner_notify_task.delay(event.pk))
+    referral_partner_notify(event=event)
     return referral
 
 
@@ -282,7 +281,7 @@ def referral_withdraw(*, referral, actor, reason):
     referral.save(update_fields=["status", "closed_at", "link_revoked_at", "updated_at"])
     event = _event(referral, ReferralEventKind.WITHDRAWN, text=reason.strip(), author=actor)
     audit_record(actor=actor, verb="referral.withdrawn", target=referral, district=referral.concern.district)
-    transaction.on_commit(lambda: tasks.referral_partner_notify_task.delay(event.pk))
+    referral_partner_notify(event=event)
     return referral
 
 
@@ -309,7 +308,7 @@ def referral_renew_link(*, referral, actor):
     referral.save(update_fields=["token_hash", "link_expires_at", "link_revoked_at", "updated_at"])
     _event(referral, ReferralEventKind.LINK_RENEWED, author=actor)
     audit_record(actor=actor, verb="referral.link_renewed", target=referral, district=referral.concern.district)
-    transaction.on_commit(lambda: tasks.referral_send_task.delay(referral.pk, token))
+    referral_send(referral=referral, token=token)
     return token
 
 
@@ -354,7 +353,7 @@ def _partner_step(referral, kind, *, actor, via_link, text="", public=False, pub
         via_link=via_link,
         public=public,
     )
-    transaction.on_commit(lambda: tasks.referral_team_notify_task.delay(event.pk))
+    referral_team_notify(event=event)
     return referral
 
 
@@ -469,6 +468,7 @@ def referral_send(*, referral, token):
             to=address,
             template="network/email/referral",
             context={"referral": referral, "concern": referral.concern, "link": link_url(token)},
+            district=referral.concern.district,
         )
 
 
@@ -476,7 +476,10 @@ def referral_partner_notify(*, event):
     """Tell the partner about the team's answer or a withdrawal (their link still leads to the referral)."""
     for address in _partner_addresses(event.referral):
         mail_send(
-            to=address, template="network/email/partner_update", context={"event": event, "referral": event.referral}
+            to=address,
+            template="network/email/partner_update",
+            context={"event": event, "referral": event.referral},
+            district=event.referral.concern.district,
         )
 
 
@@ -489,6 +492,7 @@ def referral_team_notify(*, event):
             to=address,
             template="network/email/team_update",
             context={"event": event, "referral": referral, "url": url},
+            district=referral.concern.district,
         )
 
 
@@ -506,8 +510,8 @@ def referral_followups_send(*, today=None):
             locked.reminded_at = timezone.now()
             locked.save(update_fields=["reminded_at", "updated_at"])
             event = _event(locked, ReferralEventKind.REMINDED, text=f"{locked.due_on:%d.%m.%Y}")
-            transaction.on_commit(lambda e=event.pk: tasks.referral_partner_notify_task.delay(e))
-            transaction.on_commit(lambda e=event.pk: tasks.referral_team_notify_task.delay(e))
+            referral_partner_notify(event=event)
+            referral_team_notify(event=event)
         reminded += 1
     overdue = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES, escalate_on__lt=today, escalated_at=None)
     for referral in overdue:
@@ -517,7 +521,7 @@ def referral_followups_send(*, today=None):
             locked.save(update_fields=["escalated_at", "updated_at"])
             event = _event(locked, ReferralEventKind.ESCALATED, text=f"{locked.due_on:%d.%m.%Y}")
             audit_record(actor=None, verb="referral.escalated", target=locked, district=locked.concern.district)
-            transaction.on_commit(lambda e=event.pk: tasks.referral_team_notify_task.delay(e))
+            referral_team_notify(event=event)
         escalated += 1
     return reminded, escalated
 

@@ -43,5 +43,6 @@ def stale_contacts_send(*, user, district, today):
             "url": settings.SITE_URL + url,
         },
         language=user.language or settings.LANGUAGE_CODE,
+        district=district,
     )
     return True

@@ -1,0 +1,20 @@
+"""Background work of core: the outbox. Tasks take ids and call one function."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task
+def outbox_send_task(mail_id):
+    return outbox.send(mail_id)
+
+
+@shared_task
+def outbox_send_due_task():
+    return outbox.send_due()
+
+
+@shared_task
+def outbox_purge_task():
+    return outbox.purge()

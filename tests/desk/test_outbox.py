@@ -1,0 +1,136 @@
+"""Every mail goes through the durable outbox: stored with its change, sent after the commit, retried for hours."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kiezwerk.accounts.models import User
+from kiezwerk.concerns import services
+from kiezwerk.core import outbox
+from kiezwerk.core.models import AuditEvent, MailStatus, OutboxMail
+
+from ..factories import ConcernFactory
+from .conftest import mails, subscribe
+
+
+@pytest.fixture
+def concern(district):
+    return ConcernFactory(district=district, title="Laterne aus")
+
+
+def test_the_mail_is_stored_in_the_transaction_of_the_update(concern, manager, smtp_server):
+    subscribe(concern, "nachbar@example.org")
+    services.concern_reply(concern=concern, actor=manager, text="Die Stadtwerke sind informiert.")
+    # Not committed yet (the test's transaction): stored, not sent.
+    [mail] = OutboxMail.objects.all()
+    assert (mail.to, mail.status, mail.district, mail.purpose) == (
+        ["nachbar@example.org"],
+        MailStatus.PENDING,
+        concern.district,
+        "concerns/email/update",
+    )
+    assert "Die Stadtwerke sind informiert." in mail.body and mail.headers["List-Unsubscribe-Post"]
+    assert smtp_server.messages == []
+
+
+def test_a_change_rolled_back_leaves_no_mail(concern, manager, smtp_server, django_capture_on_commit_callbacks):
+    subscribe(concern, "nachbar@example.org")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.concern_reply(concern=concern, actor=manager, text="Wird nie veröffentlicht.")
+        raise RuntimeError("the change fails after the mail was written")
+    assert not OutboxMail.objects.exists() and smtp_server.messages == []
+
+
+def test_a_refused_mail_is_retried_with_growing_waits_then_listed_as_undelivered(
+    concern, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    subscribe(concern, "nachbar@example.org")
+    smtp_server.refuse = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        services.concern_reply(concern=concern, actor=manager, text="Erledigt bald.")
+    mail = OutboxMail.objects.get()
+    assert (mail.status, mail.attempts) == (MailStatus.PENDING, 1) and "451" in mail.last_error
+
+    clock = timezone.now()
+    waits = []
+    while mail.status == MailStatus.PENDING:
+        assert outbox.send_due(now=clock) == 0  # nothing is due before its time
+        waits.append(mail.next_attempt_at - clock)
+        clock = mail.next_attempt_at
+        assert outbox.send_due(now=clock) == 0  # refused again
+        mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and mail.attempts == outbox.MAX_ATTEMPTS
+    assert waits == sorted(waits) and sum(waits, timedelta()) > timedelta(hours=12)
+    assert smtp_server.messages == []
+
+
+def test_the_team_sees_an_undelivered_mail_and_sends_it_again(
+    client, concern, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    subscribe(concern, "nachbar@example.org")
+    smtp_server.refuse = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        services.concern_reply(concern=concern, actor=manager, text="Erledigt bald.")
+    OutboxMail.objects.update(status=MailStatus.FAILED, attempts=outbox.MAX_ATTEMPTS, next_attempt_at=None)
+    mail = OutboxMail.objects.get()
+
+    client.force_login(manager)
+    page = client.get(reverse("desk:mail", args=[concern.district.slug])).content.decode()
+    assert "nachbar@example.org" in page and "Nach 9 Versuchen nicht zugestellt." in page
+    assert "451 Try again later" in page and "Erneut senden" in page
+
+    smtp_server.refuse = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("desk:mail-resend", args=[concern.district.slug, mail.pk]), follow=True)
+    assert "Die E-Mail an nachbar@example.org wird erneut gesendet." in response.content.decode()
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 1
+    [(recipients, _message, body)] = mails(smtp_server)
+    assert recipients == ["nachbar@example.org"] and "Erledigt bald." in body
+    assert AuditEvent.objects.filter(verb="mail.resent", actor=manager, target_id=str(mail.pk)).exists()
+    assert (
+        "Alle E-Mails wurden zugestellt."
+        in client.get(reverse("desk:mail", args=[concern.district.slug])).content.decode()
+    )
+
+
+def test_another_districts_mail_is_not_listed_nor_sent_again(client, concern, other_manager, other_district):
+    mail = OutboxMail.objects.create(
+        district=concern.district, to=["a@example.org"], subject="Ihr Anliegen", body="…", status=MailStatus.FAILED
+    )
+    client.force_login(other_manager)
+    assert "a@example.org" not in client.get(reverse("desk:mail", args=[other_district.slug])).content.decode()
+    response = client.post(reverse("desk:mail-resend", args=[other_district.slug, mail.pk]))
+    assert response.status_code == 404
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED
+
+
+def test_sign_up_with_the_mail_server_down_keeps_the_account_and_the_mail(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "neu@example.org", "password1": "sehr-langes-passwort-7", "password2": "sehr-langes-passwort-7"},
+        )
+    assert response.status_code == 302 and User.objects.filter(email="neu@example.org").exists()
+    mail = OutboxMail.objects.get()
+    assert mail.to == ["neu@example.org"] and mail.status == MailStatus.PENDING and mail.attempts == 1
+    assert "/accounts/confirm-email/" in mail.body and mail.purpose == "account/email/email_confirmation_signup"
+
+
+def test_old_mails_are_purged(db, settings):
+    long_ago = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_FAILED_DAYS + 1)
+    sent = OutboxMail.objects.create(to=["a@example.org"], subject="s", body="b", status=MailStatus.SENT)
+    failed = OutboxMail.objects.create(to=["b@example.org"], subject="s", body="b", status=MailStatus.FAILED)
+    fresh = OutboxMail.objects.create(to=["c@example.org"], subject="s", body="b", status=MailStatus.FAILED)
+    OutboxMail.objects.filter(pk=sent.pk).update(sent_at=long_ago)
+    OutboxMail.objects.filter(pk=failed.pk).update(created_at=long_ago)
+    assert outbox.purge() == 2
+    assert list(OutboxMail.objects.values_list("pk", flat=True)) == [fresh.pk]
