@@ -6,12 +6,13 @@ Internal notes of contact persons are never exported.
 import csv
 import io
 
+import vobject
+
 from ..models import Organisation, Visibility
 from ..services.imports import CONTACT_COLUMNS, FORMULA_STARTS, LIST_SEPARATOR, ORGANISATION_COLUMNS
 from . import directory
 
 CSV_DELIMITER = ";"
-VCARD_LINE_OCTETS = 75
 
 
 def organisation_list_for_district(*, district):
@@ -65,73 +66,49 @@ def contacts_csv(contacts):
 # vCard 4.0 ------------------------------------------------------------------------------------------
 
 
-def vcard_escape(text):
-    """RFC 6350 3.4: backslash, comma, semicolon and line breaks escaped in text values."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def vcard_fold(line):
-    """RFC 6350 3.2: lines of at most 75 octets; continuation lines start with a space.
-
-    Never splits a UTF-8 sequence, so every physical line is valid UTF-8 on its own.
-    """
-    out, current, size, limit = [], [], 0, VCARD_LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            out.append("".join(current))
-            current, size, limit = [" "], 1, VCARD_LINE_OCTETS
-        current.append(char)
-        size += octets
-    out.append("".join(current))
-    return "\r\n".join(out) + "\r\n"
-
-
 def _card(properties):
-    lines = ["BEGIN:VCARD", "VERSION:4.0", *(f"{name}:{value}" for name, value in properties if value), "END:VCARD"]
-    return "".join(vcard_fold(line) for line in lines)
+    """One vCard 4.0 of (name, value, TYPE) properties, empty values left out; vobject escapes and folds."""
+    card = vobject.vCard()
+    card.add("version").value = "4.0"
+    for name, value, kind in properties:
+        if value:
+            line = card.add(name)
+            line.value = value
+            if kind:
+                line.type_param = kind
+            if name == "url":
+                line.encoded = True  # a URI, not text: nothing to escape (RFC 6350 6.7.8)
+    return card.serialize()
 
 
 def _organisation_card(organisation):
     properties = [
-        ("KIND", "org"),
-        ("FN", vcard_escape(organisation.name)),
-        ("ORG", vcard_escape(organisation.name)),
-        ("EMAIL;TYPE=work", vcard_escape(organisation.email)),
-        ("TEL;TYPE=work", vcard_escape(organisation.phone)),
+        ("kind", "org", None),
+        ("fn", organisation.name, None),
+        ("org", [organisation.name], None),
+        ("email", organisation.email, "work"),
+        ("tel", organisation.phone, "work"),
     ]
     if organisation.address or organisation.city:
-        # ADR: PO box; extended; street; locality; region; postal code; country
-        properties.append(
-            ("ADR;TYPE=work", f";;{vcard_escape(organisation.address)};{vcard_escape(organisation.city)};;;")
-        )
-    properties.append(("URL", organisation.website))
-    if organisation.languages:
-        properties += [("LANG", vcard_escape(code)) for code in organisation.languages]
-    if organisation.visibility == Visibility.PUBLIC and organisation.description:
-        properties.append(("NOTE", vcard_escape(organisation.description)))
+        properties.append(("adr", vobject.vcard.Address(street=organisation.address, city=organisation.city), "work"))
+    properties.append(("url", organisation.website, None))
+    properties += [("lang", code, None) for code in organisation.languages]
+    if organisation.visibility == Visibility.PUBLIC:
+        properties.append(("note", organisation.description, None))
     return _card(properties)
 
 
 def _contact_card(contact):
     properties = [
-        ("KIND", "individual"),
-        ("FN", vcard_escape(contact.name)),
-        ("ORG", vcard_escape(contact.organisation.name) if contact.organisation else ""),
-        ("TITLE", vcard_escape(contact.role)),
-        ("EMAIL;TYPE=work", vcard_escape(contact.email)),
-        ("TEL;TYPE=work", vcard_escape(contact.phone)),
-        *[("LANG", vcard_escape(code)) for code in contact.languages],
+        ("kind", "individual", None),
+        ("fn", contact.name, None),
+        ("org", [contact.organisation.name] if contact.organisation else None, None),
+        ("title", contact.role, None),
+        ("email", contact.email, "work"),
+        ("tel", contact.phone, "work"),
+        *[("lang", code, None) for code in contact.languages],
         # Other channels ("Signal, Tuesdays in the office") help whoever calls; the internal notes stay here.
-        ("NOTE", vcard_escape(contact.channels)),
+        ("note", contact.channels, None),
     ]
     return _card(properties)
 
