@@ -20,7 +20,8 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.lists import csv_lines, paginate
+from kiezwerk.core.csv import csv_lines
+from kiezwerk.core.lists import paginate
 
 from . import forms, selectors, services
 from .models import FieldNote, ReplyTemplate, StreetContact

@@ -10,6 +10,7 @@ import vobject
 from django.core import signing
 from django.urls import reverse
 
+from kiezwerk.core.csv import FORMULA_STARTS, cell
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.network.forms.io import CONFIRM_SALT, import_token
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
@@ -416,6 +417,11 @@ def test_csv_export_opens_in_excel_and_imports_again(desk, city_district, networ
         date(2025, 3, 1),
         "",
     )
+
+
+def test_the_import_takes_off_what_the_csv_writer_adds():
+    for first in FORMULA_STARTS:
+        assert imports._cell(cell(f"{first}x")) == f"{first}x"
 
 
 def parse_vcards(text):

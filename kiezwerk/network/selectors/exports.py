@@ -3,13 +3,14 @@
 Internal notes of contact persons are never exported.
 """
 
-import csv
-import io
+from itertools import chain
 
 import vobject
 
+from kiezwerk.core.csv import csv_lines
+
 from ..models import Organisation, Visibility
-from ..services.imports import CONTACT_COLUMNS, FORMULA_STARTS, LIST_SEPARATOR, ORGANISATION_COLUMNS
+from ..services.imports import CONTACT_COLUMNS, LIST_SEPARATOR, ORGANISATION_COLUMNS
 from . import directory
 
 CSV_DELIMITER = ";"
@@ -28,26 +29,22 @@ def contact_list_for_district(*, district):
 # CSV ------------------------------------------------------------------------------------------------
 
 
-def _csv_cell(value):
+def _csv_value(value):
+    """A value as the import reads it: ja/nein, lists joined by |, dates as dd.mm.yyyy."""
     if isinstance(value, bool):
-        value = "ja" if value else "nein"
-    elif isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
-    elif hasattr(value, "strftime"):
-        value = value.strftime("%d.%m.%Y")
-    value = "" if value is None else str(value)
-    # A spreadsheet runs cells starting like a formula; the import removes the ' again.
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "ja" if value else "nein"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return value
 
 
 def _csv(columns, rows):
     """UTF-8 with BOM and `;` between cells: what German Excel opens without asking."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(row(column.key)) for column in columns])
-    return "\ufeff" + buffer.getvalue()
+    header = [column.header for column in columns]
+    values = ([_csv_value(row(column.key)) for column in columns] for row in rows)
+    return "\ufeff" + "".join(csv_lines(chain([header], values), delimiter=CSV_DELIMITER))
 
 
 def organisations_csv(organisations):
