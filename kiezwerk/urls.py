@@ -1,7 +1,7 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 urlpatterns = [
     path("", include("kiezwerk.core.urls")),
@@ -13,8 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    # Photos from the local disk; a deployment may serve MEDIA_ROOT from the web server instead.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+# Photos from the local disk in development only (`make run`, DEBUG on): in production the web server
+# serves MEDIA_ROOT (docs/operations.md). `static()` adds nothing with DEBUG off or an absolute MEDIA_URL.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,7 +14,8 @@ from django_ratelimit.core import is_ratelimited
 
 from kiezwerk.accounts import policy
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.lists import csv_lines, paginate
+from kiezwerk.core.csv import csv_lines
+from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
 from . import selectors, services

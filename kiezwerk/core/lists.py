@@ -1,6 +1,4 @@
-"""What every paginated list and every CSV download does the same way."""
-
-import csv
+"""What every paginated list does the same way."""
 
 from django.core.paginator import Paginator
 
@@ -11,16 +9,3 @@ def paginate(request, items, size):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-class _Echo:
-    """A file that hands back what is written, so csv.writer can feed a StreamingHttpResponse."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows):
-    """Rows as CSV lines, one at a time (for a StreamingHttpResponse)."""
-    writer = csv.writer(_Echo())
-    return (writer.writerow(row) for row in rows)

@@ -21,7 +21,8 @@ from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import outbox
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.lists import csv_lines, paginate
+from kiezwerk.core.csv import csv_lines
+from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
 from . import forms, selectors, services

@@ -181,6 +181,14 @@ def test_csv_open_data(client, district, category):
     assert "reporter_email" not in rows[0]
 
 
+def test_csv_open_data_neutralises_formulas(client, district, category):
+    ConcernFactory(district=district, category=category, title='=HYPERLINK("http://x")')
+    response = client.get(reverse("concerns:open-data-csv", args=[district.slug]))
+    assert response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x")'
+
+
 def test_unknown_district_is_404(client, db):
     for name in ("concerns:district-map", "concerns:concern-list", "concerns:report", "concerns:open-data-geojson"):
         assert client.get(reverse(name, args=["gibt-es-nicht"])).status_code == 404

@@ -420,6 +420,12 @@ def test_graph_names_the_only_person_connecting_an_organisation(desk, district):
     assert 'cx="' in body and "," not in body.split('cx="')[1].split('"')[0]  # numbers, not German decimals
 
 
+def test_graph_of_a_lone_organisation_draws_it_on_top_connected_with_nobody(district):
+    organisation(district, "Quartiersbüro")
+    (node,) = selectors.network_graph(district=district)["nodes"]
+    assert (node.centrality, node.is_cut, node.x, node.y, node.anchor) == (0.0, False, 300.0, 40.0, "middle")
+
+
 def test_graph_table_shows_the_fifteen_most_central_and_folds_the_rest(desk, district):
     hub = organisation(district, "Quartiersbüro")
     for i in range(20):

@@ -1,8 +1,21 @@
-"""The network graph: single points of failure (articulation points) and degree centrality on hand-made graphs."""
+"""The network graph: single points of failure (articulation points) and degree centrality on hand-made graphs.
 
+networkx computes both; these check that the graph it is given (`graph_of`) counts loops and repeated
+ties the way the network page means them.
+"""
+
+import networkx as nx
 import pytest
 
-from kiezwerk.network.selectors.directory import articulation_points, degree_centrality, months_before
+from kiezwerk.network.selectors.directory import graph_of, months_before
+
+
+def articulation_points(nodes, edges):
+    return set(nx.articulation_points(graph_of(nodes, edges)))
+
+
+def degree_centrality(nodes, edges):
+    return nx.degree_centrality(graph_of(nodes, edges))
 
 
 def test_a_chain_is_cut_at_every_inner_node():

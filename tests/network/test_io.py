@@ -10,6 +10,7 @@ import vobject
 from django.core import signing
 from django.urls import reverse
 
+from kiezwerk.core.csv import FORMULA_STARTS, cell
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.network.forms.io import CONFIRM_SALT, import_token
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
@@ -418,6 +419,11 @@ def test_csv_export_opens_in_excel_and_imports_again(desk, city_district, networ
     )
 
 
+def test_the_import_takes_off_what_the_csv_writer_adds():
+    for first in FORMULA_STARTS:
+        assert imports._cell(cell(f"{first}x")) == f"{first}x"
+
+
 def parse_vcards(text):
     """A strict RFC 6350 reader: CRLF lines of at most 75 octets, folding, escapes.
 
@@ -506,7 +512,8 @@ def test_vcard_export_follows_rfc_6350(desk, city_district, network):
 
 def test_vcard_folding_keeps_utf8_sequences_whole():
     line = "NOTE:" + "ü" * 100 + "😀" * 30
-    folded = exports.vcard_fold(line)
+    card = exports._card([("fn", "X", None), ("note", line[len("NOTE:") :], None)])
+    folded = card[card.index("NOTE:") :].split("\r\nEND:VCARD")[0] + "\r\n"
     physical = folded[:-2].split("\r\n")
     assert all(len(part.encode("utf-8")) <= 75 for part in physical)
     assert "".join(part[1:] if i else part for i, part in enumerate(physical)) == line

@@ -1,7 +1,7 @@
 """Reads of the network directory: organisations and contacts serving a district, activity, map and graph.
 
-The graph functions at the end are pure (nodes and edges in, numbers out) so they can be tested on
-small hand-made graphs.
+The graph's measures (centrality, single points of failure, the parts they cut off) and its circular
+layout come from networkx.
 """
 
 import calendar
@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
+import networkx as nx
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
@@ -306,67 +307,12 @@ def map_context(*, district):
 # Graph --------------------------------------------------------------------------------------------
 
 
-def articulation_points(nodes, edges):
-    """The nodes whose removal splits their connected component (Tarjan, iterative; no recursion limit).
-
-    `edges` are pairs of nodes; loops and repeated edges are allowed. Returns a set.
-    """
-    neighbours = {node: [] for node in nodes}
-    for a, b in edges:
-        if a == b:
-            continue
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    order, low, cut = {}, {}, set()
-    counter = 0
-    for root in neighbours:
-        if root in order:
-            continue
-        order[root] = low[root] = counter
-        counter += 1
-        root_children = 0
-        # Each frame: (node, parent, iterator over its neighbours).
-        stack = [(root, None, iter(neighbours[root]))]
-        while stack:
-            node, parent, children = stack[-1]
-            advanced = False
-            for child in children:
-                if child == parent:
-                    parent = object()  # skip the tree edge once; a parallel edge counts as a back edge
-                    stack[-1] = (node, parent, children)
-                    continue
-                if child in order:
-                    low[node] = min(low[node], order[child])
-                else:
-                    order[child] = low[child] = counter
-                    counter += 1
-                    if node == root:
-                        root_children += 1
-                    stack.append((child, node, iter(neighbours[child])))
-                    advanced = True
-                    break
-            if advanced:
-                continue
-            stack.pop()
-            if stack:
-                above = stack[-1][0]
-                low[above] = min(low[above], low[node])
-                if above != root and low[node] >= order[above]:
-                    cut.add(above)
-        if root_children > 1:
-            cut.add(root)
-    return cut
-
-
-def degree_centrality(nodes, edges):
-    """{node: degree / (n - 1)} over distinct neighbours (0 for a single node)."""
-    neighbours = {node: set() for node in nodes}
-    for a, b in edges:
-        if a != b:
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
-    scale = max(len(neighbours) - 1, 1)
-    return {node: len(others) / scale for node, others in neighbours.items()}
+def graph_of(nodes, edges):
+    """An undirected graph of `nodes` and the ties between two different nodes (loops and repeats dropped)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    return graph
 
 
 @dataclass
@@ -417,18 +363,16 @@ def network_graph(*, district, today=None, size=600):
         if a != b and a in nodes and b in nodes:
             edges.add((a, b))
     edges = {tuple(sorted(pair)) for pair in edges}
-    centrality = degree_centrality(nodes, edges)
-    cut = articulation_points(nodes, edges)
-    neighbours = {key: set() for key in nodes}
-    for a, b in edges:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
+    graph = graph_of(nodes, edges)
+    # networkx gives a lone node 1; it is connected with nobody.
+    centrality = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
+    cut = set(nx.articulation_points(graph))
     for key, node in nodes.items():
-        node.degree = len(neighbours[key])
+        node.degree = graph.degree(key)
         node.centrality = centrality[key]
         node.is_cut = key in cut
     for key in cut:
-        nodes[key].cut_off = tuple(nodes[k] for k in _cut_off(key, neighbours))
+        nodes[key].cut_off = tuple(nodes[k] for k in _cut_off(graph, key))
         nodes[key].cut_off_organisations = tuple(n for n in nodes[key].cut_off if n.is_organisation)
         nodes[key].cut_off_people = len(nodes[key].cut_off) - len(nodes[key].cut_off_organisations)
     _circle(list(nodes.values()), size)
@@ -448,23 +392,10 @@ def network_graph(*, district, today=None, size=600):
     }
 
 
-def _cut_off(removed, neighbours):
+def _cut_off(graph, removed):
     """The nodes separated from the largest remaining part of the component when `removed` goes."""
-    parts = []
-    seen = {removed}
-    for start in neighbours[removed]:
-        if start in seen:
-            continue
-        part, todo = [], [start]
-        seen.add(start)
-        while todo:
-            node = todo.pop()
-            part.append(node)
-            for other in neighbours[node]:
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        parts.append(part)
+    rest = nx.restricted_view(graph, [removed], [])
+    parts = [part for part in nx.connected_components(rest) if not part.isdisjoint(graph[removed])]
     parts.sort(key=len, reverse=True)
     return sorted(node for part in parts[1:] for node in part)
 
@@ -486,12 +417,14 @@ def _circle(nodes, size):
             ordered += [node, *staff.pop(node.obj.pk, [])]
     placed = {id(node) for node in ordered}
     ordered += [node for node in by_name if id(node) not in placed]
+    keys = [node.key for node in ordered]
+    # On the unit circle clockwise from the top; networkx puts a lone node in the centre, here it stays on top.
+    circle = nx.shell_layout(keys, rotate=-math.pi / 2) if len(keys) > 1 else {key: (0.0, -1.0) for key in keys}
     centre, radius = size / 2, size / 2 - 40
-    count = max(len(ordered), 1)
-    for index, node in enumerate(ordered):
-        angle = 2 * math.pi * index / count - math.pi / 2
-        node.x = round(centre + radius * math.cos(angle), 1)
-        node.y = round(centre + radius * math.sin(angle), 1)
-        node.label_x = round(centre + (radius + 12) * math.cos(angle), 1)
-        node.label_y = round(centre + (radius + 12) * math.sin(angle) + 4, 1)
-        node.anchor = "start" if math.cos(angle) > 0.1 else "end" if math.cos(angle) < -0.1 else "middle"
+    for node in ordered:
+        cos, sin = (float(value) for value in circle[node.key])
+        node.x = round(centre + radius * cos, 1)
+        node.y = round(centre + radius * sin, 1)
+        node.label_x = round(centre + (radius + 12) * cos, 1)
+        node.label_y = round(centre + (radius + 12) * sin + 4, 1)
+        node.anchor = "start" if cos > 0.1 else "end" if cos < -0.1 else "middle"

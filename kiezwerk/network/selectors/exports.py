@@ -3,15 +3,17 @@
 Internal notes of contact persons are never exported.
 """
 
-import csv
-import io
+from itertools import chain
+
+import vobject
+
+from kiezwerk.core.csv import csv_lines
 
 from ..models import Organisation, Visibility
-from ..services.imports import CONTACT_COLUMNS, FORMULA_STARTS, LIST_SEPARATOR, ORGANISATION_COLUMNS
+from ..services.imports import CONTACT_COLUMNS, LIST_SEPARATOR, ORGANISATION_COLUMNS
 from . import directory
 
 CSV_DELIMITER = ";"
-VCARD_LINE_OCTETS = 75
 
 
 def organisation_list_for_district(*, district):
@@ -27,26 +29,22 @@ def contact_list_for_district(*, district):
 # CSV ------------------------------------------------------------------------------------------------
 
 
-def _csv_cell(value):
+def _csv_value(value):
+    """A value as the import reads it: ja/nein, lists joined by |, dates as dd.mm.yyyy."""
     if isinstance(value, bool):
-        value = "ja" if value else "nein"
-    elif isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
-    elif hasattr(value, "strftime"):
-        value = value.strftime("%d.%m.%Y")
-    value = "" if value is None else str(value)
-    # A spreadsheet runs cells starting like a formula; the import removes the ' again.
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "ja" if value else "nein"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return value
 
 
 def _csv(columns, rows):
     """UTF-8 with BOM and `;` between cells: what German Excel opens without asking."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(row(column.key)) for column in columns])
-    return "\ufeff" + buffer.getvalue()
+    header = [column.header for column in columns]
+    values = ([_csv_value(row(column.key)) for column in columns] for row in rows)
+    return "\ufeff" + "".join(csv_lines(chain([header], values), delimiter=CSV_DELIMITER))
 
 
 def organisations_csv(organisations):
@@ -65,73 +63,49 @@ def contacts_csv(contacts):
 # vCard 4.0 ------------------------------------------------------------------------------------------
 
 
-def vcard_escape(text):
-    """RFC 6350 3.4: backslash, comma, semicolon and line breaks escaped in text values."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def vcard_fold(line):
-    """RFC 6350 3.2: lines of at most 75 octets; continuation lines start with a space.
-
-    Never splits a UTF-8 sequence, so every physical line is valid UTF-8 on its own.
-    """
-    out, current, size, limit = [], [], 0, VCARD_LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            out.append("".join(current))
-            current, size, limit = [" "], 1, VCARD_LINE_OCTETS
-        current.append(char)
-        size += octets
-    out.append("".join(current))
-    return "\r\n".join(out) + "\r\n"
-
-
 def _card(properties):
-    lines = ["BEGIN:VCARD", "VERSION:4.0", *(f"{name}:{value}" for name, value in properties if value), "END:VCARD"]
-    return "".join(vcard_fold(line) for line in lines)
+    """One vCard 4.0 of (name, value, TYPE) properties, empty values left out; vobject escapes and folds."""
+    card = vobject.vCard()
+    card.add("version").value = "4.0"
+    for name, value, kind in properties:
+        if value:
+            line = card.add(name)
+            line.value = value
+            if kind:
+                line.type_param = kind
+            if name == "url":
+                line.encoded = True  # a URI, not text: nothing to escape (RFC 6350 6.7.8)
+    return card.serialize()
 
 
 def _organisation_card(organisation):
     properties = [
-        ("KIND", "org"),
-        ("FN", vcard_escape(organisation.name)),
-        ("ORG", vcard_escape(organisation.name)),
-        ("EMAIL;TYPE=work", vcard_escape(organisation.email)),
-        ("TEL;TYPE=work", vcard_escape(organisation.phone)),
+        ("kind", "org", None),
+        ("fn", organisation.name, None),
+        ("org", [organisation.name], None),
+        ("email", organisation.email, "work"),
+        ("tel", organisation.phone, "work"),
     ]
     if organisation.address or organisation.city:
-        # ADR: PO box; extended; street; locality; region; postal code; country
-        properties.append(
-            ("ADR;TYPE=work", f";;{vcard_escape(organisation.address)};{vcard_escape(organisation.city)};;;")
-        )
-    properties.append(("URL", organisation.website))
-    if organisation.languages:
-        properties += [("LANG", vcard_escape(code)) for code in organisation.languages]
-    if organisation.visibility == Visibility.PUBLIC and organisation.description:
-        properties.append(("NOTE", vcard_escape(organisation.description)))
+        properties.append(("adr", vobject.vcard.Address(street=organisation.address, city=organisation.city), "work"))
+    properties.append(("url", organisation.website, None))
+    properties += [("lang", code, None) for code in organisation.languages]
+    if organisation.visibility == Visibility.PUBLIC:
+        properties.append(("note", organisation.description, None))
     return _card(properties)
 
 
 def _contact_card(contact):
     properties = [
-        ("KIND", "individual"),
-        ("FN", vcard_escape(contact.name)),
-        ("ORG", vcard_escape(contact.organisation.name) if contact.organisation else ""),
-        ("TITLE", vcard_escape(contact.role)),
-        ("EMAIL;TYPE=work", vcard_escape(contact.email)),
-        ("TEL;TYPE=work", vcard_escape(contact.phone)),
-        *[("LANG", vcard_escape(code)) for code in contact.languages],
+        ("kind", "individual", None),
+        ("fn", contact.name, None),
+        ("org", [contact.organisation.name] if contact.organisation else None, None),
+        ("title", contact.role, None),
+        ("email", contact.email, "work"),
+        ("tel", contact.phone, "work"),
+        *[("lang", code, None) for code in contact.languages],
         # Other channels ("Signal, Tuesdays in the office") help whoever calls; the internal notes stay here.
-        ("NOTE", vcard_escape(contact.channels)),
+        ("note", contact.channels, None),
     ]
     return _card(properties)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kiezwerk.core.csv import FORMULA_STARTS
 from kiezwerk.core.services import audit_record
 
 from ..models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
@@ -25,8 +26,6 @@ from ..models import Contact, LegalBasis, Organisation, OrganisationKind, Visibi
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_ROWS = 2000
 LIST_SEPARATOR = "|"
-# What a spreadsheet would run as a formula; the export puts a ' before it, the import takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
