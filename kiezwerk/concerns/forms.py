@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.intake import places
 
 from . import selectors, services
 from .models import ConcernStatus, Photo
@@ -138,37 +138,15 @@ class ReportForm(forms.Form):
             return cleaned
         street_name = cleaned.get("street", "").strip()
         if street_name:
-            street = core_selectors.street_find(district=self.district, name=street_name)
             number = cleaned.get("house_number", "").strip()
-            if street is None:
-                self.add_error(
-                    "street",
-                    ValidationError(
-                        _("There is no street “%(name)s” in %(district)s. Please pick one from the list."),
-                        code="unknown_street",
-                        params={"name": street_name, "district": self.district.name},
-                    ),
-                )
+            try:
+                street = places.street_named(self.district, street_name)
+                cleaned["address"] = f"{street.name} {number}".strip()
+                if not cleaned.get("location"):
+                    cleaned["location"] = places.point_for_address(self.district, street.name, number)
+            except ValidationError as error:
+                self.add_error(None, error)
                 return cleaned
-            cleaned["address"] = f"{street.name} {number}".strip()
-            if not cleaned.get("location"):
-                if not number[:1].isdigit():
-                    self.add_error(
-                        "house_number", ValidationError(_("Please enter a house number."), code="house_number")
-                    )
-                    return cleaned
-                digits = int("".join(ch for ch in number if ch.isdigit())[:5])
-                if not street.first_number <= digits <= street.last_number:
-                    self.add_error(
-                        "house_number",
-                        ValidationError(
-                            _("%(street)s has the numbers %(first)s to %(last)s."),
-                            code="house_number",
-                            params={"street": street.name, "first": street.first_number, "last": street.last_number},
-                        ),
-                    )
-                    return cleaned
-                cleaned["location"] = core_selectors.street_locate(street=street, number=digits)
         if not cleaned.get("location"):
             self.add_error(
                 "location",

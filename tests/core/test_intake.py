@@ -1,0 +1,162 @@
+"""Intake services: address ⇄ point with the street register."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kiezwerk.core import geo
+from kiezwerk.core.intake import places
+from kiezwerk.core.services import street_save
+
+# The test district is the square 48.38–48.40 N, 10.87–10.89 E (about 2.2 × 1.5 km).
+
+
+@pytest.fixture
+def streets(district):
+    """Three streets: one west–east, one south–north, one with a bend."""
+    return {
+        street.name: street
+        for street in (
+            street_save(
+                district=district,
+                name="Hauptstraße",
+                line=[[10.872, 48.395], [10.888, 48.395]],
+                first_number=1,
+                last_number=99,
+            ),
+            street_save(
+                district=district,
+                name="Lindenweg",
+                line=[[10.875, 48.382], [10.875, 48.392]],
+                first_number=2,
+                last_number=40,
+            ),
+            street_save(
+                district=district,
+                name="Bogenstraße",
+                line=[[10.880, 48.383], [10.886, 48.383], [10.886, 48.390]],
+                first_number=1,
+                last_number=50,
+            ),
+        )
+    }
+
+
+def field_codes(error):
+    """{field: [codes]} of a ValidationError keyed by field."""
+    return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}
+
+
+# Address → point → address ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        ("Hauptstraße", 1),
+        ("Hauptstraße", 50),
+        ("Hauptstraße", 99),
+        ("Lindenweg", 2),
+        ("Lindenweg", 17),
+        ("Lindenweg", 40),
+        ("Bogenstraße", 12),  # on the first leg
+        ("Bogenstraße", 25),  # around the bend
+        ("Bogenstraße", 44),  # on the second leg
+    ],
+)
+def test_address_to_point_and_back(district, streets, name, number):
+    lat, lon = places.point_for_address(district, name, str(number))
+    assert district.min_lat < lat < district.max_lat and district.min_lon < lon < district.max_lon
+    address = places.address_for_point(district, lat, lon)
+    assert (address.street, address.number) == (name, number)
+    assert address.distance_m < 0.5
+    assert str(address) == f"{name} {number}"
+
+
+def test_house_number_is_interpolated_along_the_street(district, streets):
+    # Lindenweg runs 10 × 0.001° north (about 1.1 km) with the numbers 2 to 40: number 21 lies halfway.
+    lat, lon = places.point_for_address(district, "Lindenweg", "21")
+    assert geo.distance_m(lat, lon, 48.387, 10.875) < 1
+    # "12a" is number 12; typed spellings of the street name are found.
+    assert places.point_for_address(district, "hauptstr.", "12a") == places.point_for_address(
+        district, "Hauptstraße", "12"
+    )
+    assert places.point_for_address(district, "HAUPTSTRASSE", " 12 ") == places.point_for_address(
+        district, "Hauptstraße", "12"
+    )
+
+
+def test_the_nearest_of_several_streets_is_picked(district, streets):
+    # 40 m east of Lindenweg at its middle, farther from the other two.
+    lat, lon = 48.387, 10.875 + 40 / (geo.METRES_PER_DEG_LON * 0.6637)
+    address = places.address_for_point(district, lat, lon)
+    assert address.street == "Lindenweg" and address.number == 21
+    assert 39 < address.distance_m < 41
+    # Near the bend of Bogenstraße: closer to its second leg than to anything else.
+    address = places.address_for_point(district, 48.3845, 10.8863)
+    assert address.street == "Bogenstraße"
+    assert address.distance_m < 30
+    # 30 m north of the middle of Hauptstraße.
+    address = places.address_for_point(district, 48.395 + 30 / geo.METRES_PER_DEG_LAT, 10.880)
+    assert address.street == "Hauptstraße" and address.number == 50
+    assert 29 < address.distance_m < 31
+
+
+def test_points_beyond_a_street_end_get_its_last_or_first_number(district, streets):
+    east_of_end = places.address_for_point(district, 48.395, 10.888 + 0.0008)  # about 60 m past the end
+    assert (east_of_end.street, east_of_end.number) == ("Hauptstraße", 99)
+    assert 55 < east_of_end.distance_m < 65
+    south_of_start = places.address_for_point(district, 48.382 - 0.0005, 10.875)  # about 55 m before the start
+    assert (south_of_start.street, south_of_start.number) == ("Lindenweg", 2)
+    # Numbers beyond the range are clamped where the interpolation is used directly.
+    street = streets["Hauptstraße"]
+    assert places.street_point(street, 500) == places.street_point(street, 99)
+    assert places.street_point(street, 0) == places.street_point(street, 1)
+
+
+def test_a_point_far_from_every_street_has_no_address(district, streets, other_district):
+    # 390 m north of Hauptstraße, nothing else near.
+    assert places.address_for_point(district, 48.3985, 10.8885) is None
+    # Just within and just beyond the distance given.
+    assert places.address_for_point(district, 48.395 + 100 / geo.METRES_PER_DEG_LAT, 10.88).street == "Hauptstraße"
+    assert places.address_for_point(district, 48.395 + 160 / geo.METRES_PER_DEG_LAT, 10.88) is None
+    assert places.address_for_point(district, 48.395 + 160 / geo.METRES_PER_DEG_LAT, 10.88, within_m=200)
+    # Another district's register is not this district's.
+    assert places.address_for_point(other_district, 48.395, 10.88) is None
+
+
+def test_a_district_without_streets_has_no_addresses(district):
+    assert places.address_for_point(district, 48.39, 10.88) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "field", "code", "german"),
+    [
+        ("Gibtsnichtweg", "3", "street", "unknown_street", "gibt es keine Straße „Gibtsnichtweg“"),
+        ("", "3", "street", "unknown_street", "keine Straße"),
+        ("Hauptstraße", "", "house_number", "house_number", "Bitte geben Sie eine Hausnummer ein."),
+        ("Hauptstraße", "a12", "house_number", "house_number", "Bitte geben Sie eine Hausnummer ein."),
+        ("Hauptstraße", "100", "house_number", "house_number", "Hauptstraße hat die Hausnummern 1 bis 99."),
+        ("Lindenweg", "1", "house_number", "house_number", "Lindenweg hat die Hausnummern 2 bis 40."),
+        ("Hauptstraße", "9" * 5000, "house_number", "house_number", "Hausnummern 1 bis 99"),
+    ],
+)
+def test_bad_addresses_are_explained(district, streets, name, number, field, code, german):
+    with pytest.raises(ValidationError) as error:
+        places.point_for_address(district, name, number)
+    assert field_codes(error.value) == {field: [code]}
+    assert german in " ".join(error.value.messages)
+
+
+def test_a_street_of_another_district_is_unknown(district, other_district, streets):
+    with pytest.raises(ValidationError) as error:
+        places.point_for_address(other_district, "Hauptstraße", "12")
+    assert field_codes(error.value) == {"street": ["unknown_street"]}
+
+
+def test_an_address_whose_point_lies_outside_the_district_is_refused(district):
+    # The register allows a street a few metres beyond the boundary (here 30 m south of it).
+    street_save(district=district, name="Randweg", line=[[10.872, 48.3797], [10.878, 48.3797]], last_number=20)
+    with pytest.raises(ValidationError) as error:
+        places.point_for_address(district, "Randweg", "5")
+    assert field_codes(error.value) == {"house_number": ["outside"]}
+    assert "Randweg 5 liegt außerhalb von Testviertel" in error.value.messages[0]
