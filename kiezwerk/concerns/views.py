@@ -39,7 +39,7 @@ def report(request, slug):
     district = get_object_or_404(District, slug=slug)
     form = ReportForm(request.POST or None, request.FILES or None, district=district)
     if request.method == "POST":
-        form.collect_photos()
+        form.photos_set(*services.photos_collect(**form.photos_posted()))
         if form.is_valid():
             if not request.user.is_authenticated and is_ratelimited(
                 request,

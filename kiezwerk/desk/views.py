@@ -377,7 +377,7 @@ def capture(request, slug):
         request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
     )
     if request.method == "POST":
-        form.collect_photos()
+        form.photos_set(*concern_services.photos_collect(**form.photos_posted()))
         if form.is_valid():
             try:
                 concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())

@@ -1,11 +1,19 @@
-"""Intake services: address ⇄ point with the street register."""
+"""Intake services: address ⇄ point with the street register, photos."""
+
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
 
+from kiezwerk.concerns.models import Concern, Photo
 from kiezwerk.core import geo
-from kiezwerk.core.intake import places
+from kiezwerk.core.intake import photos, places
 from kiezwerk.core.services import street_save
+
+from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps
 
 # The test district is the square 48.38–48.40 N, 10.87–10.89 E (about 2.2 × 1.5 km).
 
@@ -160,3 +168,62 @@ def test_an_address_whose_point_lies_outside_the_district_is_refused(district):
         places.point_for_address(district, "Randweg", "5")
     assert field_codes(error.value) == {"house_number": ["outside"]}
     assert "Randweg 5 liegt außerhalb von Testviertel" in error.value.messages[0]
+
+
+# Photos -------------------------------------------------------------------------------------------
+
+
+def test_photo_processing_strips_exif_and_gps():
+    upload = SimpleUploadedFile("gps.jpg", jpeg_with_gps(), "image/jpeg")
+    with Image.open(upload) as original:
+        assert original.getexif().get_ifd(0x8825)  # the test file does carry a position
+    full, thumb, size = photos.photo_process(upload)
+    for content in (full, thumb):
+        with Image.open(io.BytesIO(content.read())) as stored:
+            assert stored.format == "JPEG"
+            assert dict(stored.getexif()) == {}
+            assert not stored.getexif().get_ifd(0x8825)
+            assert "exif" not in stored.info and "xmp" not in stored.info
+    assert size == (80, 60)
+
+
+def test_photo_processing_scales_and_makes_a_thumbnail(settings):
+    full, thumb, size = photos.photo_process(
+        SimpleUploadedFile("big.png", image_bytes("PNG", size=(3000, 1500)), "image/png")
+    )
+    assert size == (settings.PHOTO_MAX_EDGE, settings.PHOTO_MAX_EDGE // 2)
+    with Image.open(io.BytesIO(full.read())) as large:
+        assert large.size == size
+    with Image.open(io.BytesIO(thumb.read())) as small:
+        assert small.size == (settings.THUMBNAIL_EDGE, settings.THUMBNAIL_EDGE // 2)
+
+
+def test_photo_processing_refuses_a_bomb_in_german():
+    with pytest.raises(ValidationError) as error:
+        photos.photo_process(SimpleUploadedFile("bomb.png", decompression_bomb_png(), "image/png"))
+    assert error.value.code == "too_many_pixels"
+    assert "Megapixel" in error.value.messages[0]
+
+
+def test_desk_capture_keeps_a_photo_across_a_failed_form(client, manager, district, category, streets):
+    """The desk's capture stores photos through the same service as the public form."""
+    client.force_login(manager)
+    url = reverse("desk:capture", args=[district.slug])
+    data = {
+        "channel": "office",
+        "street": "Hauptstraße",
+        "house_number": "7",
+        "category": category.pk,
+        "title": "",
+        "description": "Glas auf dem Radweg",
+        "language": "de",
+    }
+    response = client.post(url, {**data, "photos": [SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg")]})
+    assert response.status_code == 400 and not Concern.objects.exists()
+    kept = response.context["form"].photos_kept
+    assert len(kept) == 1 and Photo.objects.get().concern is None
+    client.post(url, {**data, "title": "Scherben", "upload_keys": kept[0].upload_key})
+    concern = Concern.objects.get()
+    assert concern.photos.get() == kept[0]
+    assert concern.address == "Hauptstraße 7"
+    assert places.address_for_point(district, concern.lat, concern.lon).number == 7
