@@ -20,6 +20,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import csv_lines, paginate
 
 from . import forms, selectors, services
@@ -380,6 +381,7 @@ def capture(request, slug):
         form.photos_set(*concern_services.photos_collect(**form.photos_posted()))
         if form.is_valid():
             try:
+                limits.intake_check("round" if from_round else "capture", request)
                 concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())
             except ValidationError as error:
                 form.add_error(None, error)
@@ -406,6 +408,7 @@ def contact_record(request, slug):
     form = forms.StreetContactForm(request.POST, district=district)
     if form.is_valid():
         try:
+            limits.intake_check("round", request)
             contact, created = services.street_contact_record(
                 district=district, author=request.user, **form.record_kwargs()
             )
@@ -441,6 +444,7 @@ def note_record(request, slug):
     form = forms.FieldNoteForm(request.POST, district=district)
     if form.is_valid():
         try:
+            limits.intake_check("round", request)
             note, created = services.field_note_record(district=district, author=request.user, **form.record_kwargs())
         except ValidationError as error:
             form.add_error(None, error)

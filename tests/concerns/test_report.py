@@ -299,7 +299,7 @@ def test_user_text_is_escaped_everywhere(client, district, category):
 
 
 def test_anonymous_reports_are_rate_limited_per_ip(client, district, category, settings):
-    settings.REPORT_RATE_LIMIT = "2/h"
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "2/h"}
     for _ in range(2):
         assert client.post(report_url(district), form_data(district, category)).status_code == 302
     response = client.post(report_url(district), form_data(district, category, title="Dritte Meldung"))

@@ -1,16 +1,18 @@
-"""Intake services: address ⇄ point with the street register, photos."""
+"""Intake services: address ⇄ point with the street register, photos, rate limits per source."""
 
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
 from kiezwerk.concerns.models import Concern, Photo
 from kiezwerk.core import geo
-from kiezwerk.core.intake import photos, places
+from kiezwerk.core.intake import limits, photos, places
 from kiezwerk.core.services import street_save
 
 from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps
@@ -227,3 +229,79 @@ def test_desk_capture_keeps_a_photo_across_a_failed_form(client, manager, distri
     assert concern.photos.get() == kept[0]
     assert concern.address == "Hauptstraße 7"
     assert places.address_for_point(district, concern.lat, concern.lon).number == 7
+
+
+# Rate limits per source --------------------------------------------------------------------------
+
+
+def post(address="192.0.2.1", user=None):
+    request = RequestFactory().post("/", REMOTE_ADDR=address)
+    request.user = user or AnonymousUser()
+    return request
+
+
+def test_each_source_is_counted_on_its_own(db, settings):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "2/h", "round": "1/h"}
+    for _ in range(2):
+        limits.intake_check("web", post())
+    with pytest.raises(ValidationError) as error:
+        limits.intake_check("web", post())
+    assert error.value.code == "rate_limited"
+    assert error.value.messages == [
+        "Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später erneut; Ihre Eingaben bleiben erhalten."
+    ]
+    limits.intake_check("round", post())  # the same connection, another source
+    with pytest.raises(ValidationError):
+        limits.intake_check("round", post())
+    limits.intake_check("web", post("192.0.2.2"))  # another connection
+
+
+def test_only_submissions_count(db, settings):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "1/h"}
+    page = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+    page.user = AnonymousUser()
+    for _ in range(3):
+        limits.intake_check("web", page)
+    limits.intake_check("web", post())
+    with pytest.raises(ValidationError):
+        limits.intake_check("web", post())
+
+
+def test_accounts_are_counted_apart_from_their_connection(db, settings, manager, moderator):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "capture": "1/h"}
+    limits.intake_check("capture", post(user=manager))
+    with pytest.raises(ValidationError):
+        limits.intake_check("capture", post("192.0.2.99", user=manager))  # the account, wherever it is
+    limits.intake_check("capture", post(user=moderator))  # a colleague in the same office
+    assert limits.client_key("", post("2001:db8:1:2:3::4")) == limits.client_key("", post("2001:db8:1:2:ffff::1"))
+
+
+def test_an_unknown_source_is_a_programming_error(db):
+    with pytest.raises(ValueError):
+        limits.intake_check("fax", post())
+
+
+def test_desk_capture_and_street_round_are_limited_apart(client, manager, district, category, settings):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "capture": "1/h", "round": "1/h"}
+    client.force_login(manager)
+    url = reverse("desk:capture", args=[district.slug])
+    lat, lon = district.centre
+    data = {
+        "channel": "phone",
+        "location": f"{lat},{lon}",
+        "category": category.pk,
+        "title": "Ampel aus",
+        "description": "Seit heute früh",
+        "language": "de",
+    }
+    assert client.post(url, data).status_code == 302
+    refused = client.post(url, {**data, "title": "Zweite"})
+    assert refused.status_code == 400
+    assert "rate_limited" in [e.code for e in refused.context["form"].non_field_errors().as_data()]
+    assert "Zweite" in refused.content.decode()  # the input is kept
+    assert Concern.objects.count() == 1
+    from_round = client.post(url, {**data, "title": "Vom Rundgang", "from": "round"}, headers={"X-Capture-Queue": "1"})
+    assert from_round.status_code == 201
+    again = client.post(url, {**data, "title": "Noch einer", "from": "round"}, headers={"X-Capture-Queue": "1"})
+    assert again.status_code == 400 and again.json()["errors"]["__all__"]
+    assert list(Concern.objects.values_list("title", flat=True).order_by("pk")) == ["Ampel aus", "Vom Rundgang"]
