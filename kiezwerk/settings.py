@@ -213,8 +213,13 @@ MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
 PHOTO_MAX_EDGE = 2048
 THUMBNAIL_EDGE = 480
 
-# Reporting limits.
-REPORT_RATE_LIMIT = env.str("REPORT_RATE_LIMIT", default="10/h")
+# Reporting limits: submissions per hour (or /m, /d) by source, per account or else per connection.
+INTAKE_RATES = {
+    "web": env.str("REPORT_RATE_LIMIT", default="10/h"),  # the public report form
+    "round": "120/h",  # the street round: concerns, street contacts, conversation notes
+    "capture": "120/h",  # concerns the team records at the desk
+    "api": "60/h",
+}
 NEARBY_RADIUS_M = 150
 
 # The desk: a new concern not triaged after this many days counts as overdue.

@@ -1,7 +1,9 @@
 import io
 import os
 import socket
+import struct
 import threading
+import zlib
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -101,6 +103,33 @@ def image_bytes(fmt="JPEG", size=(64, 48), colour=(200, 40, 40), **save_kwargs):
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format=fmt, **save_kwargs)
     return buffer.getvalue()
+
+
+def jpeg_with_gps():
+    """A JPEG whose EXIF holds a GPS position and a camera model."""
+    image = Image.new("RGB", (80, 60), (10, 120, 200))
+    exif = image.getexif()
+    exif[0x0110] = "Phone Model X"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (48.0, 23.0, 1.5), 3: "E", 4: (10.0, 52.0, 7.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def decompression_bomb_png(width=30_000, height=30_000):
+    """A tiny PNG file that claims 900 megapixels."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 class _Recorder:

@@ -1,12 +1,11 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.intake import places
 
-from . import selectors, services
-from .models import ConcernStatus, Photo
+from . import selectors
+from .models import ConcernStatus
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -15,7 +14,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
-        return None  # each file is checked and re-encoded by ReportForm.collect_photos
+        return None  # each file is checked and stored by services.photos_collect (see ReportForm.photos_set)
 
 
 def categories_by_id(tree):
@@ -82,39 +81,19 @@ class ReportForm(forms.Form):
         self.fields["category"].choices = choices
         self.photos_kept = []
 
-    def collect_photos(self):
-        """Re-encode newly uploaded photos and keep those from earlier attempts.
+    def photos_posted(self):
+        """The photo input of the post, as keyword arguments for services.photos_collect."""
+        return {
+            "uploads": self.files.getlist("photos"),
+            "keys": self.data.get("upload_keys", "").split(),
+            "removed": self.data.getlist("remove_photo"),
+        }
 
-        Runs before validation so that photos survive errors in other fields.
-        """
-        keys = self.data.get("upload_keys", "").split()
-        removed = set(self.data.getlist("remove_photo"))
-        self.photos_kept = list(Photo.objects.filter(upload_key__in=keys, concern=None).exclude(upload_key__in=removed))
-        for upload in self.files.getlist("photos"):
-            if not upload.name:
-                continue
-            if len(self.photos_kept) >= settings.MAX_PHOTOS:
-                self.add_error(
-                    "photos",
-                    ValidationError(
-                        _("At most %(max)s photos; “%(name)s” was left out."),
-                        code="too_many_photos",
-                        params={"max": settings.MAX_PHOTOS, "name": upload.name},
-                    ),
-                )
-                continue
-            try:
-                self.photos_kept.append(services.photo_upload(file=upload))
-            except ValidationError as error:
-                self.add_error(
-                    "photos",
-                    ValidationError(
-                        _("“%(name)s”: %(error)s"),
-                        code=error.code,
-                        params={"name": upload.name, "error": " ".join(error.messages)},
-                    ),
-                )
-        return self.photos_kept
+    def photos_set(self, photos, errors):
+        """The photos stored for this report and the files left out (before validating, so both are shown)."""
+        self.photos_kept = list(photos)
+        for error in errors:
+            self.add_error("photos", error)
 
     def clean_category(self):
         category = self.categories.get(self.cleaned_data["category"])
@@ -138,37 +117,15 @@ class ReportForm(forms.Form):
             return cleaned
         street_name = cleaned.get("street", "").strip()
         if street_name:
-            street = core_selectors.street_find(district=self.district, name=street_name)
             number = cleaned.get("house_number", "").strip()
-            if street is None:
-                self.add_error(
-                    "street",
-                    ValidationError(
-                        _("There is no street “%(name)s” in %(district)s. Please pick one from the list."),
-                        code="unknown_street",
-                        params={"name": street_name, "district": self.district.name},
-                    ),
-                )
+            try:
+                street = places.street_named(self.district, street_name)
+                cleaned["address"] = f"{street.name} {number}".strip()
+                if not cleaned.get("location"):
+                    cleaned["location"] = places.point_for_address(self.district, street.name, number)
+            except ValidationError as error:
+                self.add_error(None, error)
                 return cleaned
-            cleaned["address"] = f"{street.name} {number}".strip()
-            if not cleaned.get("location"):
-                if not number[:1].isdigit():
-                    self.add_error(
-                        "house_number", ValidationError(_("Please enter a house number."), code="house_number")
-                    )
-                    return cleaned
-                digits = int("".join(ch for ch in number if ch.isdigit())[:5])
-                if not street.first_number <= digits <= street.last_number:
-                    self.add_error(
-                        "house_number",
-                        ValidationError(
-                            _("%(street)s has the numbers %(first)s to %(last)s."),
-                            code="house_number",
-                            params={"street": street.name, "first": street.first_number, "last": street.last_number},
-                        ),
-                    )
-                    return cleaned
-                cleaned["location"] = core_selectors.street_locate(street=street, number=digits)
         if not cleaned.get("location"):
             self.add_error(
                 "location",

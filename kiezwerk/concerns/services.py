@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record, district_touch
 
-from . import images
 from .models import (
     CLOSED_STATUSES,
     Channel,
@@ -56,15 +56,56 @@ def token_hash(token):
 def photo_upload(*, file):
     """Check and re-encode one uploaded photo; keep it unattached until the report is sent.
 
-    Raises ValidationError (see images.photo_process).
+    Raises ValidationError (see core.intake.photos.photo_process).
     """
-    full, thumb, (width, height) = images.photo_process(file)
+    full, thumb, (width, height) = intake_photos.photo_process(file)
     key = secrets.token_urlsafe(32)
     photo = Photo(upload_key=key, width=width, height=height)
     photo.image.save(f"{key}.jpg", full, save=False)
     photo.thumbnail.save(f"{key}-thumb.jpg", thumb, save=False)
     photo.save()
     return photo
+
+
+def photos_collect(*, uploads=(), keys=(), removed=()):
+    """The photos of a report being filled in, stored unattached before the rest is checked.
+
+    Photos stored by an earlier attempt come back by their upload keys (less the `removed` ones),
+    so a form that fails on another field keeps them; each new upload is processed and stored,
+    up to MAX_PHOTOS. Every way in (web form, street round, desk capture) calls this.
+    Returns (photos, errors): one ValidationError per file left out.
+    """
+    photos = list(Photo.objects.filter(upload_key__in=keys, concern=None).exclude(upload_key__in=removed))
+    errors = []
+    for upload in uploads:
+        if not upload.name:
+            continue
+        if len(photos) >= settings.MAX_PHOTOS:
+            errors.append(
+                ValidationError(
+                    _("At most %(max)s photos; “%(name)s” was left out."),
+                    code="too_many_photos",
+                    params={"max": settings.MAX_PHOTOS, "name": upload.name},
+                )
+            )
+            continue
+        try:
+            photos.append(photo_upload(file=upload))
+        except ValidationError as error:
+            errors.append(
+                ValidationError(
+                    _("“%(name)s”: %(error)s"),
+                    code=error.code,
+                    params={"name": upload.name, "error": " ".join(error.messages)},
+                )
+            )
+    return photos, errors
+
+
+def photos_attach(*, concern, photos):
+    """Attach unattached photos to a concern, in the given order (one attached elsewhere stays there)."""
+    for position, photo in enumerate(photos):
+        Photo.objects.filter(pk=photo.pk, concern=None).update(concern=concern, position=position)
 
 
 def photo_discard_unattached(*, older_than=timedelta(days=1)):
@@ -172,8 +213,7 @@ def concern_report(
     )
     concern.full_clean()
     concern.save()
-    for position, photo in enumerate(photos):
-        Photo.objects.filter(pk=photo.pk, concern=None).update(concern=concern, position=position)
+    photos_attach(concern=concern, photos=photos)
     Update.objects.create(concern=concern, kind=UpdateKind.CREATED, created_at=concern.created_at)
     if concern.reporter_email:
         # The reporter follows their concern: replies and status changes reach them by e-mail.
@@ -679,7 +719,7 @@ def photo_redact(*, photo, actor, reason):
         raise ValidationError(_("This photo has already been redacted."), code="already")
     with photo.image.open("rb") as source:
         content = source.read()
-    full, thumb = images.photo_blur(io.BytesIO(content))
+    full, thumb = intake_photos.photo_blur(io.BytesIO(content))
     old_image, old_thumb = photo.image.name, photo.thumbnail.name
     photo.original.save(f"{photo.upload_key}-original.jpg", ContentFile(content), save=False)
     key = secrets.token_urlsafe(32)

@@ -10,11 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from kiezwerk.accounts import policy
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
+from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
@@ -40,33 +40,18 @@ def report(request, slug):
     district = get_object_or_404(District, slug=slug)
     form = ReportForm(request.POST or None, request.FILES or None, district=district)
     if request.method == "POST":
-        form.collect_photos()
+        form.photos_set(*services.photos_collect(**form.photos_posted()))
         if form.is_valid():
-            if not request.user.is_authenticated and is_ratelimited(
-                request,
-                group="concern-report",
-                key="ip",
-                rate=settings.REPORT_RATE_LIMIT,
-                method="POST",
-                increment=True,
-            ):
-                form.add_error(
-                    None,
-                    ValidationError(
-                        _("Too many reports from this connection. Please try again in an hour; your text is kept."),
-                        code="rate_limited",
-                    ),
+            try:
+                limits.intake_check("web", request)
+                concern, token = services.concern_report(
+                    reporter=request.user, language=get_language(), **form.report_kwargs()
                 )
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
-                try:
-                    concern, token = services.concern_report(
-                        reporter=request.user, language=get_language(), **form.report_kwargs()
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    request.session["reported"] = {"pk": concern.pk, "token": token}
-                    return redirect("concerns:report-thanks")
+                request.session["reported"] = {"pk": concern.pk, "token": token}
+                return redirect("concerns:report-thanks")
     context = {
         **selectors.map_context(district=district),
         "form": form,

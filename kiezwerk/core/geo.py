@@ -7,12 +7,15 @@ are plain latitude/longitude columns.
 import json
 import math
 
+import shapely
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from shapely import geometry as shapely_geometry
 from shapely.validation import explain_validity
 
 EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEG_LAT = 111_132.0
+METRES_PER_DEG_LON = 111_320.0  # at the equator; times cos(latitude) elsewhere
 
 
 def boundary_parse(raw):
@@ -70,24 +73,7 @@ def boundary_parse(raw):
 
 def area_km2(shape):
     """Approximate area of a WGS84 shape in km², projected around its centre."""
-    centre_lat = math.radians(shape.centroid.y)
-    metres_per_deg_lat = 111_132.0
-    metres_per_deg_lon = 111_320.0 * math.cos(centre_lat)
-    projected = shapely_geometry.shape(
-        _map_coords(
-            shapely_geometry.mapping(shape), lambda lon, lat: (lon * metres_per_deg_lon, lat * metres_per_deg_lat)
-        )
-    )
-    return projected.area / 1_000_000
-
-
-def _map_coords(geojson, fn):
-    def convert(coords):
-        if coords and isinstance(coords[0], (int, float)):
-            return fn(*coords[:2])
-        return [convert(c) for c in coords]
-
-    return {"type": geojson["type"], "coordinates": convert(geojson["coordinates"])}
+    return LocalFrame(shape.centroid.y, shape.centroid.x).to_metres(shape).area / 1_000_000
 
 
 def distance_m(lat1, lon1, lat2, lon2):
@@ -101,13 +87,22 @@ def distance_m(lat1, lon1, lat2, lon2):
 
 def bbox_around(lat, lon, radius_m):
     """(min_lat, max_lat, min_lon, max_lon) of a square holding the circle."""
-    dlat = radius_m / 111_132.0
-    dlon = radius_m / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
+    dlat = radius_m / METRES_PER_DEG_LAT
+    dlon = radius_m / (METRES_PER_DEG_LON * max(math.cos(math.radians(lat)), 0.01))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def point_on_line(line, fraction):
-    """(lat, lon) at a fraction (0..1) of a [[lon, lat], …] line's length."""
-    shape = shapely_geometry.LineString(line)
-    point = shape.interpolate(min(max(fraction, 0.0), 1.0), normalized=True)
-    return point.y, point.x
+class LocalFrame:
+    """Metres east and north of an origin (equirectangular): exact enough within a district."""
+
+    def __init__(self, lat, lon):
+        self.lat, self.lon = lat, lon
+        self.scale = (METRES_PER_DEG_LON * math.cos(math.radians(lat)), METRES_PER_DEG_LAT)
+
+    def to_metres(self, geometry):
+        """A WGS84 shapely geometry ([lon, lat]) in this frame's metres."""
+        return shapely.transform(geometry, lambda coords: (coords - (self.lon, self.lat)) * self.scale)
+
+    def to_lat_lon(self, point):
+        """(lat, lon) of a shapely point in this frame's metres."""
+        return self.lat + point.y / self.scale[1], self.lon + point.x / self.scale[0]

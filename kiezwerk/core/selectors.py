@@ -1,12 +1,8 @@
 """Reads for districts and streets."""
 
-import re
-
-from django.db.models import Q
 from shapely import geometry as shapely_geometry
 from shapely.prepared import prep
 
-from . import geo
 from .models import District, Street
 
 # Prepared boundaries by district id, replaced when the boundary changes.
@@ -38,30 +34,5 @@ def district_for_point(*, lat, lon):
     return next((d for d in candidates if district_contains(d, lat=lat, lon=lon)), None)
 
 
-ADDRESS_RE = re.compile(r"^\s*(?P<street>.*?\D)\s*(?P<number>\d+)\s*[a-zA-Z]?\s*$")
-
-
 def street_list(*, district):
     return Street.objects.filter(district=district).only("name", "first_number", "last_number")
-
-
-def street_find(*, district, name):
-    """The street of the register matching a typed name, or None.
-
-    Accepts the common spellings: "Str." for "Straße", any case.
-    """
-    name = " ".join(name.split())
-    if not name:
-        return None
-    variants = {name, re.sub(r"(?i)str\.?$", "straße", name), re.sub(r"(?i)strasse$", "straße", name)}
-    query = Q()
-    for variant in variants:
-        query |= Q(name__iexact=variant)
-    return Street.objects.filter(query, district=district).first()
-
-
-def street_locate(*, street, number):
-    """(lat, lon) of a house number, interpolated along the street."""
-    span = max(street.last_number - street.first_number, 1)
-    fraction = (min(max(number, street.first_number), street.last_number) - street.first_number) / span
-    return geo.point_on_line(street.line, fraction)

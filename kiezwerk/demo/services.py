@@ -28,6 +28,7 @@ from kiezwerk.accounts.models import Role, RoleKind, User
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core.intake import places
 from kiezwerk.core.services import district_load, district_touch, street_save
 from kiezwerk.demo.network import NETWORK_DATA, network_load
 from kiezwerk.desk import services as desk_services
@@ -171,7 +172,7 @@ def _concerns_create(district, streets, categories, users, specs):
 
 def _place(district, street, number, rng):
     """The house number's place on the street, a few metres off the centre line, inside the district."""
-    lat, lon = core_selectors.street_locate(street=street, number=number)
+    lat, lon = places.street_point(street, number)
     for _attempt in range(10):
         candidate = lat + rng.uniform(-0.00012, 0.00012), lon + rng.uniform(-0.00018, 0.00018)
         if core_selectors.district_contains(district, lat=candidate[0], lon=candidate[1]):

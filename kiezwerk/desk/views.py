@@ -22,6 +22,7 @@ from kiezwerk.concerns.models import Concern
 from kiezwerk.core import outbox
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
+from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
@@ -380,9 +381,10 @@ def capture(request, slug):
         request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
     )
     if request.method == "POST":
-        form.collect_photos()
+        form.photos_set(*concern_services.photos_collect(**form.photos_posted()))
         if form.is_valid():
             try:
+                limits.intake_check("round" if from_round else "capture", request)
                 concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())
             except ValidationError as error:
                 form.add_error(None, error)
@@ -409,6 +411,7 @@ def contact_record(request, slug):
     form = forms.StreetContactForm(request.POST, district=district)
     if form.is_valid():
         try:
+            limits.intake_check("round", request)
             contact, created = services.street_contact_record(
                 district=district, author=request.user, **form.record_kwargs()
             )
@@ -444,6 +447,7 @@ def note_record(request, slug):
     form = forms.FieldNoteForm(request.POST, district=district)
     if form.is_valid():
         try:
+            limits.intake_check("round", request)
             note, created = services.field_note_record(district=district, author=request.user, **form.record_kwargs())
         except ValidationError as error:
             form.add_error(None, error)

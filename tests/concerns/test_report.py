@@ -1,6 +1,4 @@
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from kiezwerk.concerns import services
 from kiezwerk.concerns.models import Concern, Moderation, Photo, Update
 from kiezwerk.core.models import AuditEvent
 
-from ..conftest import image_bytes
+from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps
 
 
 def report_url(district):
@@ -37,33 +35,6 @@ def form_data(district, chosen, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def jpeg_with_gps():
-    """A JPEG whose EXIF holds a GPS position and a camera model."""
-    image = Image.new("RGB", (80, 60), (10, 120, 200))
-    exif = image.getexif()
-    exif[0x0110] = "Phone Model X"  # Model
-    gps = exif.get_ifd(0x8825)
-    gps.update({1: "N", 2: (48.0, 23.0, 1.5), 3: "E", 4: (10.0, 52.0, 7.0)})
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
-
-
-def decompression_bomb_png(width=30_000, height=30_000):
-    """A tiny PNG file that claims 900 megapixels."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 # Services ---------------------------------------------------------------------
@@ -164,6 +135,33 @@ def test_thirty_megabyte_file_is_refused_before_decoding(db):
     with pytest.raises(ValidationError) as error:
         services.photo_upload(file=upload)
     assert error.value.code == "too_large"
+
+
+def test_collected_photos_are_kept_by_key_and_refused_files_named(db, district, category):
+    first, errors = services.photos_collect(
+        uploads=[
+            SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png"),
+            SimpleUploadedFile("kaputt.jpg", b"not a photo", "image/jpeg"),
+        ]
+    )
+    assert len(first) == 1 and first[0].concern is None
+    assert [error.code for error in errors] == ["unreadable"]
+    assert errors[0].messages == ["„kaputt.jpg“: Die Datei konnte nicht als Foto gelesen werden."]
+    # The next attempt brings the kept photo back by its key, adds new ones up to the limit.
+    uploads = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG"), "image/png") for i in range(3)]
+    second, errors = services.photos_collect(uploads=uploads, keys=[first[0].upload_key, "unknown-key"])
+    assert second[0] == first[0] and len(second) == 3
+    assert [error.code for error in errors] == ["too_many_photos"]
+    assert "„2.png“" in errors[0].messages[0]
+    # A removed photo is left out; one attached to a concern is never taken again.
+    lat, lon = district.centre
+    concern, _token = services.concern_report(
+        district=district, category=category, title="x", description="y", lat=lat, lon=lon, photos=second[1:]
+    )
+    keys = [photo.upload_key for photo in second]
+    third, errors = services.photos_collect(keys=keys, removed=[keys[0]])
+    assert third == [] and errors == []
+    assert list(concern.photos.order_by("position")) == second[1:]
 
 
 # The form and view --------------------------------------------------------------
@@ -301,7 +299,7 @@ def test_user_text_is_escaped_everywhere(client, district, category):
 
 
 def test_anonymous_reports_are_rate_limited_per_ip(client, district, category, settings):
-    settings.REPORT_RATE_LIMIT = "2/h"
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "2/h"}
     for _ in range(2):
         assert client.post(report_url(district), form_data(district, category)).status_code == 302
     response = client.post(report_url(district), form_data(district, category, title="Dritte Meldung"))

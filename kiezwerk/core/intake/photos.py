@@ -1,7 +1,8 @@
-"""Photo intake: check, re-encode without metadata, make a thumbnail.
+"""Photo intake: check, re-encode without metadata, make a thumbnail (and blur, for redaction).
 
 Every uploaded image is decoded and written anew as JPEG, so EXIF (GPS
 included), XMP, ICC comments and anything hidden in the file are gone.
+Only image processing: the app that owns a photo stores the files.
 """
 
 import io
