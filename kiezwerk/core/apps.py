@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "kiezwerk.core"
     verbose_name = _("Districts")
+
+    def ready(self):
+        # Each app declares its personal data in its own privacy.py (see core.privacy).
+        autodiscover_modules("privacy")
