@@ -117,14 +117,13 @@ CELERY_TIMEZONE = "Europe/Berlin"
 # Periodic work (run `celery -A kiezwerk beat` beside the worker; without Redis use cron and the commands).
 CELERY_BEAT_SCHEDULE = {
     "desk-digests": {"task": "kiezwerk.desk.tasks.digests_send_task", "schedule": crontab(hour=6, minute=30)},
-    "retention": {"task": "kiezwerk.desk.tasks.retention_task", "schedule": crontab(hour=3, minute=0)},
+    "privacy-retention": {"task": "kiezwerk.core.tasks.privacy_retention_task", "schedule": crontab(hour=3, minute=0)},
     "referral-followups": {
         "task": "kiezwerk.network.tasks.referral_followups_task",
         "schedule": crontab(hour=7, minute=0),
     },
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
     "outbox": {"task": "kiezwerk.core.tasks.outbox_send_due_task", "schedule": crontab()},
-    "outbox-purge": {"task": "kiezwerk.core.tasks.outbox_purge_task", "schedule": crontab(hour=4, minute=0)},
 }
 # The in-process cache is per process: good for one server, checked by django-ratelimit.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -228,7 +227,7 @@ TRIAGE_TARGET_DAYS = env.int("TRIAGE_TARGET_DAYS", default=3)
 REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=30)
 # Contact persons not confirmed for this many months are flagged for review.
 CONTACT_CONFIRM_MONTHS = env.int("CONTACT_CONFIRM_MONTHS", default=12)
-# Reporters' personal data of concerns closed longer than this is anonymised (manage.py anonymise_closed).
+# Reporters' personal data of concerns closed longer than this is anonymised (manage.py privacy_retention).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
 # Map tiles: any XYZ tile server; OpenStreetMap by default.

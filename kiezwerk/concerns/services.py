@@ -747,11 +747,6 @@ def photo_redact(*, photo, actor, reason):
 # Personal data of reporters ---------------------------------------------------------------
 
 
-def email_hash(email):
-    """How audit rows name an e-mail address: never the address itself."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
-
-
 @transaction.atomic
 def reporter_anonymise(*, concerns, actor, reason):
     """Clear reporter name, e-mail, phone and account link; delete the reporter's subscriptions.
@@ -776,3 +771,23 @@ def reporter_anonymise(*, concerns, actor, reason):
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def reporter_erase(*, concerns, subscriptions, actor):
+    """A person's request (Art. 17): anonymise the concerns they reported, delete their subscriptions. Counts."""
+    # Counted first: anonymising deletes the subscriptions to the person's own concerns.
+    unsubscribed = subscriptions.count()
+    anonymised = reporter_anonymise(concerns=concerns, actor=actor, reason="request")
+    subscriptions.delete()
+    return {"concerns": anonymised, "subscriptions": unsubscribed}
+
+
+def retention_apply(*, months=None, now=None):
+    """Anonymise reporters of concerns closed more than `months` ago (default RETENTION_MONTHS). Returns how many."""
+    months = settings.RETENTION_MONTHS if months is None else months
+    cutoff = (now or timezone.now()) - timedelta(days=round(months * 30.44))
+    concerns = Concern.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=cutoff).exclude(
+        reporter_name="", reporter_email="", reporter_phone="", reporter__isnull=True
+    )
+    return reporter_anonymise(concerns=concerns, actor=None, reason=f"retention:{months}")

@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Districts")
 
     def ready(self):
-        # Each app declares its audit verbs in its own module.
+        # Each app declares its audit verbs and its personal data in modules of its own.
         autodiscover_modules("audit")
+        autodiscover_modules("privacy")

@@ -1,4 +1,4 @@
-"""Background work of core: the outbox. Tasks take ids and call one function."""
+"""Background work of core: the outbox and the retention rules of every app. Tasks call one function."""
 
 from celery import shared_task
 
@@ -16,5 +16,7 @@ def outbox_send_due_task():
 
 
 @shared_task
-def outbox_purge_task():
-    return outbox.purge()
+def privacy_retention_task():
+    from . import privacy
+
+    return privacy.retain()

@@ -1,5 +1,7 @@
 """Forms of the desk. They check shape; the services check the rules."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -518,12 +520,37 @@ class AuditFilterForm(forms.Form):
 
 
 class PrivacyForm(forms.Form):
+    """Whom a privacy request is about: an e-mail address and/or a phone number."""
+
     email = forms.EmailField(
-        label=_("E-mail address of the person"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("E-mail address of the person"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
+    phone = forms.CharField(
+        label=_("Phone number of the person"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not re.fullmatch(r"[0-9+()/. -]+", phone) or len(re.sub(r"\D", "", phone)) < 5):
+            raise ValidationError(
+                _("Please enter a phone number in digits, e.g. 0521 12345 or +49 521 12345."), code="phone"
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("email") and not data.get("phone"):
+            raise ValidationError(_("Please enter an e-mail address or a phone number."), code="required")
+        return data
+
+    def person(self):
+        return {"email": self.cleaned_data["email"], "phone": self.cleaned_data["phone"]}
 
 
 class PrivacyEraseForm(PrivacyForm):
     confirm = forms.BooleanField(
-        label=_("I have checked the request. Name, e-mail and phone are removed from these concerns for good.")
+        label=_("I have checked the request. The personal data listed above is removed for good.")
     )

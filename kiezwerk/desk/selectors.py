@@ -1,4 +1,4 @@
-"""Reads of the desk: the inbox, the workspace, the day's follow-ups, the audit trail, privacy, digests."""
+"""Reads of the desk: the inbox, the workspace, the day's follow-ups, the audit trail, digests."""
 
 from datetime import timedelta
 
@@ -15,10 +15,8 @@ from kiezwerk.concerns.models import (
     Category,
     Concern,
     ConcernStatus,
-    Photo,
     Redaction,
     Subscription,
-    Update,
 )
 from kiezwerk.concerns.search import concern_search
 from kiezwerk.core import geo
@@ -284,70 +282,6 @@ def audit_list(*, district, verb_prefix="", target_id=None):
 
 def concern_audit(*, concern):
     return audit_list(district=concern.district).filter(target_type="concerns.concern", target_id=str(concern.pk))
-
-
-# Privacy -----------------------------------------------------------------------------------------
-
-
-def privacy_concerns(*, email, districts):
-    """Concerns a person reported, by e-mail address or through their account."""
-    email = email.strip().lower()
-    return Concern.objects.filter(district__in=districts).filter(
-        Q(reporter_email__iexact=email) | Q(reporter__email__iexact=email)
-    )
-
-
-def privacy_subscriptions(*, email, districts):
-    return Subscription.objects.filter(concern__district__in=districts, email__iexact=email.strip())
-
-
-def privacy_data(*, email, districts):
-    """Everything stored about an e-mail address in these districts, as plain data (Art. 15)."""
-    concerns = privacy_concerns(email=email, districts=districts).select_related("district", "category")
-    photo_counts = {}
-    for concern_id in Photo.objects.filter(concern__in=concerns).values_list("concern_id", flat=True):
-        photo_counts[concern_id] = photo_counts.get(concern_id, 0) + 1
-    public_updates = {}
-    for update in Update.objects.filter(concern__in=concerns, is_public=True).order_by("created_at"):
-        public_updates.setdefault(update.concern_id, []).append(
-            {"at": update.created_at.isoformat(), "kind": update.kind, "text": update.text, "status": update.new_status}
-        )
-    return {
-        "email": email.strip().lower(),
-        "generated_at": timezone.now().isoformat(),
-        "concerns": [
-            {
-                "id": c.pk,
-                "district": c.district.slug,
-                "created": c.created_at.isoformat(),
-                "category": c.category.name,
-                "title": c.title,
-                "description": c.description,
-                "address": c.address,
-                "lat": c.lat,
-                "lon": c.lon,
-                "status": c.status,
-                "channel": c.channel,
-                "language": c.language,
-                "reporter_name": c.reporter_name,
-                "reporter_email": c.reporter_email,
-                "reporter_phone": c.reporter_phone,
-                "contact_consent_at": c.contact_consent_at.isoformat() if c.contact_consent_at else None,
-                "photos": photo_counts.get(c.pk, 0),
-                "public_updates": public_updates.get(c.pk, []),
-            }
-            for c in concerns
-        ],
-        "subscriptions": [
-            {
-                "concern": s.concern_id,
-                "language": s.language,
-                "created": s.created_at.isoformat(),
-                "confirmed": s.confirmed_at.isoformat() if s.confirmed_at else None,
-            }
-            for s in privacy_subscriptions(email=email, districts=districts)
-        ],
-    }
 
 
 def undelivered_mails(*, district):

@@ -1,9 +1,7 @@
-"""Writes of the desk: street round, follow-ups, templates, saved filters, bulk changes, privacy, digests.
+"""Writes of the desk: street round, follow-ups, templates, saved filters, bulk changes, digests.
 
 Every change to a concern goes through `kiezwerk.concerns.services`.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiezwerk.concerns import services as concern_services
-from kiezwerk.concerns.models import CLOSED_STATUSES, Channel, Concern, ConcernStatus
+from kiezwerk.concerns.models import Channel, ConcernStatus
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
@@ -266,57 +264,6 @@ def concerns_bulk_change(*, district, actor, concerns, action, assignee=None, st
                 params={"number": concern.pk, "title": concern.title, "error": " ".join(error.messages)},
             ) from error
     return len(concerns)
-
-
-# Privacy -------------------------------------------------------------------------------------------
-
-
-def privacy_export(*, email, districts, actor):
-    """Everything stored about an e-mail address in the given districts (Art. 15/20), as a dict; audited."""
-    data = selectors.privacy_data(email=email, districts=districts)
-    for district in districts:
-        audit_record(
-            actor=actor,
-            verb="privacy.exported",
-            target=district,
-            district=district,
-            email=concern_services.email_hash(email),
-            concerns=len([c for c in data["concerns"] if c["district"] == district.slug]),
-        )
-    return data
-
-
-@transaction.atomic
-def privacy_erase(*, email, districts, actor):
-    """Anonymise an e-mail address's reporter data and delete its subscriptions (Art. 17). Returns counts."""
-    email = email.strip().lower()
-    concerns = selectors.privacy_concerns(email=email, districts=districts)
-    subscriptions = selectors.privacy_subscriptions(email=email, districts=districts)
-    # Counted first: anonymising deletes the subscriptions to the person's own concerns.
-    unsubscribed = subscriptions.count()
-    anonymised = concern_services.reporter_anonymise(concerns=concerns, actor=actor, reason="request")
-    subscriptions.delete()
-    for district in districts:
-        audit_record(
-            actor=actor,
-            verb="privacy.erased",
-            target=district,
-            district=district,
-            email=concern_services.email_hash(email),
-            concerns=anonymised,
-            subscriptions=unsubscribed,
-        )
-    return {"concerns": anonymised, "subscriptions": unsubscribed}
-
-
-def retention_apply(*, months=None, now=None):
-    """Anonymise reporters of concerns closed more than `months` ago (default RETENTION_MONTHS). Returns how many."""
-    months = settings.RETENTION_MONTHS if months is None else months
-    cutoff = (now or timezone.now()) - timedelta(days=round(months * 30.44))
-    concerns = Concern.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=cutoff).exclude(
-        reporter_name="", reporter_email="", reporter_phone="", reporter__isnull=True
-    )
-    return concern_services.reporter_anonymise(concerns=concerns, actor=None, reason=f"retention:{months}")
 
 
 # Daily digest ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Background work of the desk: daily digests and the retention rule. Tasks take ids and call one service."""
+"""Background work of the desk: daily digests. Tasks take ids and call one service."""
 
 from datetime import date
 
@@ -23,10 +23,3 @@ def digest_send_task(user_id, district_id, today):
     district = District.objects.filter(pk=district_id).first()
     if user and district:
         services.digest_send(user=user, district=district, today=date.fromisoformat(today))
-
-
-@shared_task
-def retention_task():
-    from . import services
-
-    return services.retention_apply()

@@ -20,6 +20,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import outbox
+from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits
@@ -549,32 +550,28 @@ def privacy(request, slug):
     district = policy.district_for(request.user, slug)
     districts = _privacy_districts(request.user, district)
     action = request.POST.get("action", "")
-    # Only POST: an e-mail address never goes into a URL (and so into logs or the browser history).
+    # Only POST: an address or a phone number never goes into a URL (and so into logs or the browser history).
     form = (forms.PrivacyEraseForm if action == "erase" else forms.PrivacyForm)(request.POST or None)
     context = {"district": district, "districts": districts, "form": form}
     if form.is_valid():
-        email = form.cleaned_data["email"]
+        person = form.person()
         if action == "export":
-            export = services.privacy_export(email=email, districts=districts, actor=request.user)
+            export = personal_data.export(**person, districts=districts, actor=request.user)
             response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
             response["Content-Disposition"] = 'attachment; filename="kiezwerk-auskunft.json"'
             return response
         if action == "erase":
-            counts = services.privacy_erase(email=email, districts=districts, actor=request.user)
-            messages.success(
-                request,
-                _(
-                    "Done. Concerns anonymised: %(concerns)s. Subscriptions deleted: %(subscriptions)s. "
-                    "The concerns themselves remain."
-                )
-                % counts,
-            )
+            counts = personal_data.erase(**person, districts=districts, actor=request.user)
+            done = "; ".join(f"{label}: {count}" for label, count in personal_data.erased_labels(counts))
+            messages.success(request, _("Done: %(counts)s.") % {"counts": done or _("nothing was stored")})
             return redirect("desk:privacy", slug=slug)
-        context["found"] = selectors.privacy_data(email=email, districts=districts)
-        context["erase_form"] = forms.PrivacyEraseForm(initial={"email": email})
-    elif action == "erase":
-        context["found"] = selectors.privacy_data(email=request.POST.get("email", ""), districts=districts)
-        context["erase_form"] = form
+        context["erase_form"] = forms.PrivacyEraseForm(initial=form.person())
+    elif action == "erase" and set(form.errors) == {"confirm"}:
+        context["erase_form"] = form  # the person is found again; only the confirmation is missing
+    if "erase_form" in context:
+        person = form.person()
+        found = personal_data.find(**person, districts=districts)
+        context.update(person=person, found=found, found_any=any(records for _provider, records in found))
     return render(request, "desk/privacy.html", context, status=400 if form.errors else 200)
 
 

@@ -11,6 +11,8 @@ register(
         "contact.created": _("Contact person created"),
         "contact.changed": _("Contact person changed"),
         "contact.confirmed": _("Contact person confirmed"),
+        "contact.deleted": _("Contact person deleted (privacy request)"),
+        "contact.anonymised": _("Contact person anonymised (privacy request)"),
         "relationship.created": _("Relationship recorded"),
         "relationship.ended": _("Relationship ended"),
         "interaction.recorded": _("Activity recorded"),

@@ -7,6 +7,7 @@ import pytest
 
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import ConcernStatus
+from kiezwerk.core import privacy
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.desk import services
 from kiezwerk.desk.models import FieldNote
@@ -115,7 +116,7 @@ CHANGES = [
         None,
     ),
     (
-        lambda x: services.privacy_export(email="anna@example.org", districts=[x.district], actor=x.manager),
+        lambda x: privacy.export(email="anna@example.org", districts=[x.district], actor=x.manager),
         "privacy.exported",
         None,
         None,

@@ -134,3 +134,25 @@ def test_old_mails_are_purged(db, settings):
     OutboxMail.objects.filter(pk=failed.pk).update(created_at=long_ago)
     assert outbox.purge() == 2
     assert list(OutboxMail.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_privacy_requests_find_export_and_erase_the_mails_to_an_address(district, manager):
+    from kiezwerk.core import privacy
+
+    mine = OutboxMail.objects.create(district=district, to=["Nachbar@Example.org"], subject="Ihr Anliegen", body="…")
+    other = OutboxMail.objects.create(district=district, to=["andere@example.org"], subject="Ihr Anliegen", body="…")
+    found = dict((p.key, records) for p, records in privacy.find(email="nachbar@example.org", districts=[district]))
+    [record] = found["mails"]
+    assert record.text.startswith("„Ihr Anliegen“")
+    export = privacy.export(email="nachbar@example.org", districts=[district], actor=manager)
+    assert [m["subject"] for m in export["mails"]] == ["Ihr Anliegen"]
+    assert privacy.erase(email="nachbar@example.org", districts=[district], actor=manager)["mails"] == 1
+    assert list(OutboxMail.objects.values_list("pk", flat=True)) == [other.pk] and mine.pk != other.pk
+
+
+def test_the_retention_task_purges_old_mails(db, settings):
+    from kiezwerk.core import privacy
+
+    mail = OutboxMail.objects.create(to=["a@example.org"], subject="s", body="b", status=MailStatus.SENT)
+    OutboxMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now() - timedelta(days=31))
+    assert privacy.retain()["mails"] == {"mails": 1} and not OutboxMail.objects.exists()

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from kiezwerk.concerns import services
 from kiezwerk.concerns.models import Concern, ConcernStatus, Subscription
+from kiezwerk.core import privacy
 from kiezwerk.core.models import AuditEvent
-from kiezwerk.desk import services
 
 from ..factories import ConcernFactory, UserFactory
 from .conftest import subscribe
@@ -39,7 +40,7 @@ def assert_no_address_in_audit():
 
 
 def test_export_holds_the_concerns_of_that_address_only(district, manager, stored):
-    data = services.privacy_export(email=" Anna@Example.org ", districts=[district], actor=manager)
+    data = privacy.export(email=" Anna@Example.org ", districts=[district], actor=manager)
     assert sorted(c["id"] for c in data["concerns"]) == sorted([stored["by_address"].pk, stored["by_account"].pk])
     assert sorted(s["concern"] for s in data["subscriptions"]) == sorted(
         [stored["by_address"].pk, stored["followed"].pk]
@@ -50,7 +51,7 @@ def test_export_holds_the_concerns_of_that_address_only(district, manager, store
 
 
 def test_erase_clears_the_person_and_keeps_the_concerns(district, manager, stored):
-    counts = services.privacy_erase(email=ADDRESS, districts=[district], actor=manager)
+    counts = privacy.erase(email=ADDRESS, districts=[district], actor=manager)
     assert counts == {"concerns": 2, "subscriptions": 2}
     for key in ["by_address", "by_account"]:
         concern = Concern.objects.get(pk=stored[key].pk)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,6 +167,32 @@ def contact_confirm(*, contact, district, actor, on=None):
         actor=actor, verb="contact.confirmed", target=contact, district=district, before=str(before), after=str(on)
     )
     return contact
+
+
+@transaction.atomic
+def contact_erase(*, contact, district, actor):
+    """Remove a contact person's personal data on request (Art. 17). Returns "anonymised" or "deleted".
+
+    A person that a referral, relationship or interaction refers to stays as an anonymous entry, so
+    that history keeps its ends; a person nothing refers to is deleted. Audited without the values.
+    """
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    in_use = (
+        Relationship.objects.filter(Q(from_contact=contact) | Q(to_contact=contact)).exists()
+        or contact.interactions.exists()
+        or contact.referrals.exists()
+    )
+    if not in_use:
+        audit_record(actor=actor, verb="contact.deleted", target=contact, district=district)
+        contact.delete()
+        return "deleted"
+    contact.name = _("Erased person")
+    contact.role = contact.email = contact.phone = contact.channels = contact.notes = contact.consent_note = ""
+    contact.languages = []
+    contact.last_confirmed_on = timezone.localdate()  # nothing is left to confirm: not flagged as stale
+    contact.save()
+    audit_record(actor=actor, verb="contact.anonymised", target=contact, district=district)
+    return "anonymised"
 
 
 def _end(value, side):

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kiezwerk.desk import services
+from kiezwerk.concerns import services
 
 
 class Command(BaseCommand):
-    help = "Anonymise reporters' personal data of concerns closed longer than RETENTION_MONTHS (daily via Celery beat)."
+    help = (
+        "Anonymise reporters' personal data of concerns closed longer than RETENTION_MONTHS "
+        "(with the other apps' rules: manage.py privacy_retention)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
