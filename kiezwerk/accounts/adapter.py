@@ -1,20 +1,20 @@
 """allauth, adapted: after logging in, people land where their work is."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.urls import reverse
-
-from . import policy
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        """The desk for a district's staff, the partner list for an organisation's people, else the start page.
+        """The first page `settings.LOGIN_LANDINGS` offers the user (the desk, the partner list), else the start page.
 
-        A `next` parameter (a page that asked for the login) still wins: allauth only asks here without one.
+        Each app that has a landing page says so (`desk.rules.login_landing`, `network.rules.login_landing`),
+        so accounts needs to know none of them. A `next` parameter (a page that asked for the login) still
+        wins: allauth only asks here without one.
         """
-        user = request.user
-        if policy.is_desk_user(user):
-            return reverse("desk:home")
-        if policy.is_partner_user(user):
-            return reverse("network:partner-home")
+        for path in settings.LOGIN_LANDINGS:
+            url = import_string(path)(request.user)
+            if url:
+                return url
         return super().get_login_redirect_url(request)

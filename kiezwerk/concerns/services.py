@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kiezwerk.accounts.access import is_team_of
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record, district_touch
@@ -458,10 +459,8 @@ def concern_assign(*, concern, actor, assignee):
 
     Raises ValidationError(code="not_team") for anybody outside the district's team.
     """
-    from kiezwerk.accounts import policy
-
     concern = _locked(concern)
-    if assignee is not None and not policy.is_team_of(assignee, concern.district):
+    if assignee is not None and not is_team_of(assignee, concern.district):
         raise ValidationError(
             _("%(person)s is not on the team of %(district)s."),
             code="not_team",
