@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kiezwerk.core.context_processors.site",
                 "kiezwerk.accounts.context_processors.roles",
+                "kiezwerk.network.context_processors.partner",
             ],
         },
     },
@@ -144,6 +145,8 @@ LOGIN_URL = "account_login"
 
 # django-allauth: e-mail login, mandatory verification, rate-limited login.
 ACCOUNT_ADAPTER = "kiezwerk.accounts.adapter.AccountAdapter"
+# After login, the first of these that returns a page for the user (accounts.adapter); else LOGIN_REDIRECT_URL.
+LOGIN_LANDINGS = ["kiezwerk.desk.rules.login_landing", "kiezwerk.network.rules.login_landing"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -14,7 +14,7 @@ from PIL import Image
 from kiezwerk.accounts.models import RoleKind
 from kiezwerk.concerns import selectors as concern_selectors
 
-from .factories import CategoryFactory, RoleFactory, UserFactory, district_create, street_create
+from .factories import CategoryFactory, RoleFactory, UserFactory, district_create, partner_create, street_create
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop beside live_server
 
@@ -75,7 +75,8 @@ def resident(district):
 
 @pytest.fixture
 def partner(district):
-    return _user_with_role(RoleKind.PARTNER, district)
+    """A member of an organisation serving the district: sees its referrals, nothing of the desk."""
+    return partner_create(district)
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import factory
 from django.utils.text import slugify
 
 from kiezwerk.accounts.models import Role, User
+from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns.models import Category, Concern
 from kiezwerk.core.services import district_load, street_save
-from kiezwerk.network.models import ANSWERED_REFERRAL_STATUSES, Referral, ReferralStatus
+from kiezwerk.network.models import ANSWERED_REFERRAL_STATUSES, Organisation, Referral, ReferralStatus
 
 
 def square(lat, lon, size=0.01):
@@ -49,6 +50,15 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     kind = "resident"
+
+
+def partner_create(district, organisation_name="Grünamt"):
+    """A partner login: a member of an organisation serving `district` (a partner has no role)."""
+    user = UserFactory()
+    organisation = Organisation.objects.create(name=organisation_name, kind="city_office")
+    organisation.districts.add(district)
+    membership_add(user=user, target=organisation)
+    return user
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

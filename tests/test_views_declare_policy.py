@@ -1,4 +1,4 @@
-"""Every view of ours declares who may use it (kiezwerk.accounts.policy)."""
+"""Every view of ours declares who may use it (kiezwerk.core.access: `public` or `requires(rule, load=...)`)."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 

@@ -2,25 +2,25 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from kiezwerk.core import outbox
-
-from . import policy
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        """The desk for a district's staff, the partner list for an organisation's people, else the start page.
+        """The first page `settings.LOGIN_LANDINGS` offers the user (the desk, the partner list), else the start page.
 
-        A `next` parameter (a page that asked for the login) still wins: allauth only asks here without one.
+        Each app that has a landing page says so (`desk.rules.login_landing`, `network.rules.login_landing`),
+        so accounts needs to know none of them. A `next` parameter (a page that asked for the login) still
+        wins: allauth only asks here without one.
         """
-        user = request.user
-        if policy.is_desk_user(user):
-            return reverse("desk:home")
-        if policy.is_partner_user(user):
-            return reverse("network:partner-home")
+        for path in settings.LOGIN_LANDINGS:
+            url = import_string(path)(request.user)
+            if url:
+                return url
         return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
+from .models import Membership, Role, User
 
 
 class RoleInline(admin.TabularInline):
@@ -23,3 +23,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Every membership; an organisation's are edited on its page too (`network.admin`)."""
+
+    list_display = ["user", "target", "content_type", "role", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["user__email", "user__display_name", "role"]
+    autocomplete_fields = ["user"]

@@ -1,4 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +53,6 @@ class User(AbstractUser):
 class RoleKind(models.TextChoices):
     RESIDENT = "resident", _("Resident")
     VOLUNTEER = "volunteer", _("Volunteer")
-    PARTNER = "partner", _("Partner")
     MANAGER = "manager", _("Neighbourhood manager")
     MODERATOR = "moderator", _("Moderator")
     CITY_ADMIN = "city_admin", _("City administrator")
@@ -86,3 +87,28 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_kind_display()} ({self.district or _('all districts')})"
+
+
+class Membership(models.Model):
+    """A user belongs to one object: an organisation (a partner login), later a jury, a committee, a project team.
+
+    The object's app gives the meaning (`network.rules.is_partner`); `accounts.access.is_member_of` asks.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("kind of object"))
+    object_id = models.PositiveBigIntegerField(_("object"))
+    target = GenericForeignKey("content_type", "object_id")
+    role = models.CharField(_("role"), max_length=80, blank=True, help_text=_("Optional, e.g. “chair”."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "content_type", "object_id"], name="membership_unique"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="membership_target")]
+
+    def __str__(self):
+        return f"{self.user} – {self.target}"

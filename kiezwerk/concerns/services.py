@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kiezwerk.accounts.access import is_team_of
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.mail import mail_send
@@ -503,10 +504,8 @@ def concern_assign(*, concern, actor, assignee):
 
     Raises ValidationError(code="not_team") for anybody outside the district's team.
     """
-    from kiezwerk.accounts import policy
-
     concern = _locked(concern)
-    if assignee is not None and not policy.is_team_of(assignee, concern.district):
+    if assignee is not None and not is_team_of(assignee, concern.district):
         raise ValidationError(
             _("%(person)s is not on the team of %(district)s."),
             code="not_team",

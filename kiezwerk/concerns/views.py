@@ -11,21 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.accounts import policy
+from kiezwerk.core import access
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ConcernFilterForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
 from .models import Concern, Subscription
 
 PAGE_SIZE = 20
 
 
-@policy.public
+@access.public
 @require_GET
 def report_start(request):
     districts = list(core_selectors.district_list())
@@ -34,7 +34,7 @@ def report_start(request):
     return render(request, "concerns/report_start.html", {"districts": districts})
 
 
-@policy.public
+@access.public
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     district = get_object_or_404(District, slug=slug)
@@ -61,7 +61,7 @@ def report(request, slug):
     return render(request, "concerns/report.html", context, status=400 if form.errors else 200)
 
 
-@policy.public
+@access.public
 @require_GET
 def report_nearby(request, slug):
     """Open concerns of the same category near a place: "is it already reported?"."""
@@ -71,7 +71,7 @@ def report_nearby(request, slug):
     return render(request, "concerns/_nearby.html", {"nearby": nearby, "district": district})
 
 
-@policy.public
+@access.public
 @require_GET
 def report_thanks(request):
     reported = request.session.get("reported")
@@ -82,7 +82,7 @@ def report_thanks(request):
     return render(request, "concerns/report_thanks.html", {"concern": concern, "tracking_url": tracking_url})
 
 
-@policy.public
+@access.public
 @require_GET
 def track(request, token):
     """The reporter's secret page: visible even before review, never shows internal notes."""
@@ -98,17 +98,17 @@ def _detail_context(request, concern, tracking=False):
         "timeline": selectors.concern_timeline(concern=concern),
         "photos": concern.photos.all(),
         "subscribe_form": SubscribeForm(),
-        "can_moderate": policy.can_moderate(request.user, concern.district),
-        "is_staff": policy.is_staff_of(request.user, concern.district),
+        "can_moderate": rules.can_moderate_concern(request.user, concern),
+        "is_staff": rules.can_work_concern(request.user, concern),
         "tracking": tracking,
         "supported": _fingerprint(request, create=False) in request.session.get("supported", []),
     }
 
 
-@policy.public
+@access.public
 @require_GET
 def concern_detail(request, pk):
-    concern = policy.concern_for_viewer(request.user, pk)
+    concern = rules.concern_for_viewer(request.user, pk)
     return render(request, "concerns/concern_detail.html", _detail_context(request, concern))
 
 
@@ -123,10 +123,10 @@ def _fingerprint(request, create=True):
     return hashlib.sha256(source.encode()).hexdigest()
 
 
-@policy.public
+@access.public
 @require_POST
 def concern_support(request, pk):
-    concern = policy.concern_for_viewer(request.user, pk)
+    concern = rules.concern_for_viewer(request.user, pk)
     fingerprint = _fingerprint(request)
     try:
         added = services.concern_support(concern=concern, fingerprint=fingerprint, user=request.user)
@@ -143,10 +143,10 @@ def concern_support(request, pk):
     return redirect(concern)
 
 
-@policy.public
+@access.public
 @require_POST
 def concern_subscribe(request, pk):
-    concern = policy.concern_for_viewer(request.user, pk)
+    concern = rules.concern_for_viewer(request.user, pk)
     form = SubscribeForm(request.POST)
     if form.is_valid():
         services.subscription_request(concern=concern, email=form.cleaned_data["email"], language=get_language())
@@ -156,7 +156,7 @@ def concern_subscribe(request, pk):
     return render(request, "concerns/concern_detail.html", context, status=400)
 
 
-@policy.public
+@access.public
 @require_GET
 def subscription_confirm(request, token):
     subscription = services.subscription_confirm(token=token)
@@ -165,7 +165,7 @@ def subscription_confirm(request, token):
     return render(request, "concerns/subscription_confirmed.html", {"subscription": subscription})
 
 
-@policy.public
+@access.public
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -176,15 +176,10 @@ def unsubscribe(request, token):
     return render(request, "concerns/unsubscribe.html", {"subscription": subscription})
 
 
-def can_moderate_concern(user, pk):
-    concern = policy.concern_for_viewer(user, pk)
-    return policy.can_moderate(user, concern.district)
-
-
-@policy.requires(can_moderate_concern)
+@access.requires(rules.can_moderate_concern, load=rules.visible_concern)
 @require_POST
 def concern_review(request, pk):
-    concern = policy.concern_for_viewer(request.user, pk)
+    concern = rules.concern_for_viewer(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
@@ -197,7 +192,7 @@ def concern_review(request, pk):
     return redirect(concern)
 
 
-@policy.public
+@access.public
 @require_GET
 def district_map(request, slug):
     district = get_object_or_404(District, slug=slug)
@@ -209,7 +204,7 @@ def district_map(request, slug):
     return render(request, "concerns/district_map.html", context)
 
 
-@policy.public
+@access.public
 @require_GET
 def concern_list(request, slug):
     district = get_object_or_404(District, slug=slug)
@@ -220,7 +215,7 @@ def concern_list(request, slug):
     return render(request, "concerns/concern_list.html", context)
 
 
-@policy.public
+@access.public
 @require_GET
 def open_data_geojson(request, slug):
     district = get_object_or_404(District.objects.only("pk", "slug", "data_version"), slug=slug)
@@ -235,7 +230,7 @@ def open_data_geojson(request, slug):
     return response
 
 
-@policy.public
+@access.public
 @require_GET
 def open_data_csv(request, slug):
     district = get_object_or_404(District, slug=slug)

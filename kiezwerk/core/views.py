@@ -6,36 +6,34 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kiezwerk.accounts import policy
-
-from . import selectors
+from . import access, selectors
 
 
-@policy.public
+@access.public
 @require_GET
 def home(request):
     return render(request, "core/home.html", {"districts": selectors.district_list()})
 
 
-@policy.public
+@access.public
 @require_GET
 def privacy(request):
     return render(request, "core/privacy.html", {"operator": settings})
 
 
-@policy.public
+@access.public
 @require_GET
 def imprint(request):
     return render(request, "core/imprint.html", {"operator": settings})
 
 
-@policy.public
+@access.public
 @require_GET
 def accessibility(request):
     return render(request, "core/accessibility.html", {"operator_email": settings.OPERATOR_EMAIL})
 
 
-@policy.public
+@access.public
 @never_cache
 @require_GET
 def healthz(request):
@@ -56,7 +54,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
-@policy.public
+@access.public
 @require_GET
 def open_data(request):
     licence, licence_url = settings.OPEN_DATA_LICENCE

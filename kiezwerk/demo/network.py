@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from kiezwerk.accounts.models import RoleKind
+from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern, ConcernStatus, Moderation, Update
 from kiezwerk.network.models import (
@@ -48,6 +49,8 @@ from kiezwerk.network.services.referrals import PLANS, plan_dates
 
 NETWORK_DATA = Path(__file__).parent / "data" / "oberhausen_network.json"
 PARTNER_ORGANISATION = "Amt für Abfallwirtschaft (Demo)"
+# The partner demo login's key among the demo users: a member of PARTNER_ORGANISATION, no role.
+PARTNER_LOGIN = "partner"
 OUTCOMES = [Outcome.SOLVED, Outcome.PARTLY, Outcome.NOT_SOLVED, Outcome.NOT_RESPONSIBLE]
 # How much more the manager turns to a partner of each character: he has his go-to partners, and
 # tries others now and then (a partner whose topics only match the group counts a quarter).
@@ -107,7 +110,7 @@ def _organisations_save(district, streets, users, specs, place):
         if not spec["whole_city"]:
             organisation.districts.add(district)
         organisations[spec["name"]] = organisation
-    organisations[PARTNER_ORGANISATION].members.add(users[RoleKind.PARTNER])
+    membership_add(user=users[PARTNER_LOGIN], target=organisations[PARTNER_ORGANISATION])
     return organisations
 
 

@@ -30,7 +30,7 @@ from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderatio
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import places
 from kiezwerk.core.services import district_load, district_touch, street_save
-from kiezwerk.demo.network import NETWORK_DATA, network_load
+from kiezwerk.demo.network import NETWORK_DATA, PARTNER_LOGIN, network_load
 from kiezwerk.desk import services as desk_services
 from kiezwerk.desk.models import FieldNote, ReplyTemplate
 
@@ -41,7 +41,7 @@ PASSWORD = "kiezwerk-demo"
 DEMO_USERS = [
     ("bewohnerin@example.org", "Aylin Demir", RoleKind.RESIDENT),
     ("ehrenamt@example.org", "Jonas Berger", RoleKind.VOLUNTEER),
-    ("partner@example.org", "Amt für Abfallwirtschaft (Demo)", RoleKind.PARTNER),
+    ("partner@example.org", "Amt für Abfallwirtschaft (Demo)", PARTNER_LOGIN),  # a member of it, no role
     ("quartiersmanager@example.org", "Werner Hartmann", RoleKind.MANAGER),
     ("moderation@example.org", "Miriam Schulz", RoleKind.MODERATOR),
     ("stadt@example.org", "Stadtverwaltung (Demo)", RoleKind.CITY_ADMIN),
@@ -123,7 +123,8 @@ def _users_save(district):
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        Role.objects.get_or_create(user=user, district=None if kind == RoleKind.CITY_ADMIN else district, kind=kind)
+        if kind in RoleKind.values:
+            Role.objects.get_or_create(user=user, district=None if kind == RoleKind.CITY_ADMIN else district, kind=kind)
         users[kind] = user
     return users
 

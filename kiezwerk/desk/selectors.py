@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
+from kiezwerk.accounts.access import STAFF_KINDS, TEAM_KINDS
 from kiezwerk.accounts.models import Role, RoleKind, User
-from kiezwerk.accounts.policy import STAFF_KINDS, TEAM_KINDS
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import (
     CLOSED_STATUSES,

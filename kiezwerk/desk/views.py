@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.accounts import policy
+from kiezwerk.accounts.access import is_desk_user, is_staff_of
+from kiezwerk.concerns import rules as concern_rules
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
-from kiezwerk.core import outbox
+from kiezwerk.core import access, outbox
 from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
@@ -27,7 +28,7 @@ from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
-from . import forms, selectors, services
+from . import forms, rules, selectors, services
 from .models import FieldNote, ReplyTemplate, StreetContact
 
 PAGE_SIZE = 25
@@ -37,10 +38,10 @@ OWNER_HEADER = "X-Capture-Owner"  # the account that made a queued entry
 
 
 def _staff_districts(user):
-    return [d for d in core_selectors.district_list() if policy.is_staff_of(user, d)]
+    return [d for d in core_selectors.district_list() if is_staff_of(user, d)]
 
 
-@policy.requires(policy.is_desk_user)
+@access.requires(is_desk_user)
 @require_GET
 def home(request):
     districts = _staff_districts(request.user)
@@ -52,10 +53,10 @@ def home(request):
 # Inbox -------------------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_GET
 def inbox(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     filter_form = forms.InboxFilterForm(request.GET or None, district=district, user=request.user)
     concerns = selectors.inbox(district=district, **filter_form.filters())
     page, query = paginate(request, concerns, PAGE_SIZE)
@@ -76,10 +77,10 @@ def inbox(request, slug):
     return render(request, "desk/inbox.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def inbox_bulk(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     form = forms.BulkForm(request.POST, district=district)
     back = request.POST.get("next", "")
     back = back if back.startswith(reverse("desk:inbox", args=[slug])) else reverse("desk:inbox", args=[slug])
@@ -111,10 +112,10 @@ def inbox_bulk(request, slug):
     return redirect(back)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def filter_save(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     form = forms.SavedFilterForm(request.POST)
     if form.is_valid():
         query = request.POST.get("query", "")
@@ -125,10 +126,10 @@ def filter_save(request, slug):
     return redirect("desk:inbox", slug=slug)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def filter_delete(request, slug, filter_id):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     selectors.saved_filters(user=request.user, district=district).filter(pk=filter_id).delete()
     messages.success(request, _("The filter has been deleted."))
     return redirect("desk:inbox", slug=slug)
@@ -137,10 +138,10 @@ def filter_delete(request, slug, filter_id):
 # Today -------------------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_GET
 def today(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     day = timezone.localdate()
     context = {
         "district": district,
@@ -151,10 +152,10 @@ def today(request, slug):
     return render(request, "desk/today.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def note_follow_up(request, slug, note_id):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     note = get_object_or_404(FieldNote, pk=note_id, district=district)
     form = forms.NoteFollowUpForm(request.POST)
     if form.is_valid():
@@ -183,7 +184,7 @@ def _workspace(request, concern, bound=None, status=200):
         "duplicate_form": forms.DuplicateForm(),
         "redact_form": forms.RedactForm(initial={"field": "description", "text": concern.description}),
         "photo_redact_form": forms.PhotoRedactForm(),
-        "can_moderate": policy.can_moderate(request.user, district),
+        "can_moderate": concern_rules.can_moderate_concern(request.user, concern),
         "audit": selectors.concern_audit(concern=concern)[:30],
         **selectors.workspace(concern=concern),
         **(bound or {}),
@@ -191,10 +192,10 @@ def _workspace(request, concern, bound=None, status=200):
     return render(request, "desk/concern.html", context, status=status)
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_GET
 def concern(request, pk):
-    return _workspace(request, policy.concern_for_staff(request.user, pk))
+    return _workspace(request, concern_rules.concern_for_staff(request.user, pk))
 
 
 def _act(request, concern, name, form, call, success):
@@ -210,10 +211,10 @@ def _act(request, concern, name, form, call, success):
     return _workspace(request, concern, {name: form, "failed": name}, status=400)
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_reply(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.ReplyForm(request.POST, concern=concern)
 
     def call(data):
@@ -223,10 +224,10 @@ def concern_reply(request, pk):
     return _act(request, concern, "reply_form", form, call, _("Note saved.") if is_note else _("Reply published."))
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_assign(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.AssignForm(request.POST, district=concern.district)
 
     def call(data):
@@ -235,10 +236,10 @@ def concern_assign(request, pk):
     return _act(request, concern, "assign_form", form, call, _("Assignment saved."))
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_categorise(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.CategoryForm(request.POST, district=concern.district)
 
     def call(data):
@@ -247,10 +248,10 @@ def concern_categorise(request, pk):
     return _act(request, concern, "category_form", form, call, _("Category changed."))
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_follow_up(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.FollowUpForm(request.POST)
 
     def call(data):
@@ -259,10 +260,10 @@ def concern_follow_up(request, pk):
     return _act(request, concern, "follow_up_form", form, call, _("Follow-up saved."))
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_duplicate(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.DuplicateForm(request.POST)
 
     def call(data):
@@ -280,10 +281,10 @@ def concern_duplicate(request, pk):
     return _act(request, concern, "duplicate_form", form, call, _("Marked as duplicate; the resident has been told."))
 
 
-@policy.requires(policy.can_moderate_desk_concern)
+@access.requires(concern_rules.can_moderate_concern, load=concern_rules.staff_concern)
 @require_POST
 def concern_redact(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.RedactForm(request.POST)
 
     def call(data):
@@ -292,10 +293,10 @@ def concern_redact(request, pk):
     return _act(request, concern, "redact_form", form, call, _("Text redacted; the original is kept for the team."))
 
 
-@policy.requires(policy.can_moderate_desk_concern)
+@access.requires(concern_rules.can_moderate_concern, load=concern_rules.staff_concern)
 @require_POST
 def photo_redact(request, pk, photo_id):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     photo = get_object_or_404(concern.photos, pk=photo_id)
     form = forms.PhotoRedactForm(request.POST)
 
@@ -307,11 +308,11 @@ def photo_redact(request, pk, photo_id):
     )
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_GET
 def photo_original(request, pk, photo_id):
     """The original of a redacted photo, for the district's staff only; never cached."""
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     photo = get_object_or_404(concern.photos.exclude(original=""), pk=photo_id)
     response = FileResponse(photo.original.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
@@ -364,19 +365,19 @@ def _round_context(request, district, **bound):
     }
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_GET
 def street_round(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     return render(request, "desk/round.html", _round_context(request, district))
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_http_methods(["GET", "POST"])
 @_own_queue
 def capture(request, slug):
     """Record a concern someone told, phoned in or brought to the office. The round page posts here too."""
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     from_round = request.POST.get("from") == "round" or request.GET.get("from") == "round"
     form = forms.CaptureConcernForm(
         request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
@@ -404,11 +405,11 @@ def capture(request, slug):
     return render(request, page, context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 @_own_queue
 def contact_record(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     form = forms.StreetContactForm(request.POST, district=district)
     if form.is_valid():
         try:
@@ -426,10 +427,10 @@ def contact_record(request, slug):
     return _capture_errors(request, form, "desk/round.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def contact_to_concern(request, slug, contact_id):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     contact = get_object_or_404(StreetContact, pk=contact_id, district=district)
     try:
         concern = services.street_contact_to_concern(contact=contact, actor=request.user)
@@ -440,11 +441,11 @@ def contact_to_concern(request, slug, contact_id):
     return redirect("desk:concern", pk=concern.pk)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 @_own_queue
 def note_record(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     form = forms.FieldNoteForm(request.POST, district=district)
     if form.is_valid():
         try:
@@ -458,7 +459,7 @@ def note_record(request, slug):
     return _capture_errors(request, form, "desk/round.html", context)
 
 
-@policy.public  # the script holds no data; the pages it caches are the desk's own
+@access.public  # the script holds no data; the pages it caches are the desk's own
 @require_GET
 def service_worker(request):
     """The street round's service worker, served from /desk/ so that it may control the desk's pages."""
@@ -471,10 +472,10 @@ def service_worker(request):
 # Reply templates ---------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_http_methods(["GET", "POST"])
 def templates(request, slug, template_id=None):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     template = get_object_or_404(ReplyTemplate, pk=template_id, district=district) if template_id else None
     form = forms.ReplyTemplateForm(request.POST or None, template=template)
     if form.is_valid():
@@ -494,10 +495,10 @@ def templates(request, slug, template_id=None):
     return render(request, "desk/templates.html", context, status=400 if form.errors else 200)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def template_delete(request, slug, template_id):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     template = get_object_or_404(ReplyTemplate, pk=template_id, district=district)
     services.reply_template_delete(template=template, actor=request.user)
     messages.success(request, _("The template has been deleted."))
@@ -509,10 +510,10 @@ def template_delete(request, slug, template_id):
 AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "details"]
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_GET
 def audit(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     form = forms.AuditFilterForm(request.GET or None)
     events = selectors.audit_list(district=district, **form.filters())
     if request.GET.get("format") == "csv":
@@ -544,10 +545,10 @@ def _privacy_districts(user, district):
     return _staff_districts(user) or [district]
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_http_methods(["GET", "POST"])
 def privacy(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     districts = _privacy_districts(request.user, district)
     action = request.POST.get("action", "")
     # Only POST: an address or a phone number never goes into a URL (and so into logs or the browser history).
@@ -578,18 +579,18 @@ def privacy(request, slug):
 # Mails the outbox could not deliver -------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_GET
 def mail(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     page, _query = paginate(request, selectors.undelivered_mails(district=district), 50)
     return render(request, "desk/mail.html", {"district": district, "page": page})
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(rules.can_use_desk, load=rules.district)
 @require_POST
 def mail_resend(request, slug, mail_id):
-    district = policy.district_for(request.user, slug)
+    district = rules.district_for(request.user, slug)
     mail = get_object_or_404(selectors.undelivered_mails(district=district), pk=mail_id)
     if mail.status == MailStatus.FAILED:
         outbox.resend(mail=mail, actor=request.user)

@@ -1,6 +1,21 @@
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+
+from kiezwerk.accounts.models import Membership
 
 from .models import Contact, Organisation, Referral, ReferralEvent, Relationship
+
+
+class MemberInline(GenericTabularInline):
+    """The organisation's partner logins: they see its referrals in the partner view."""
+
+    model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    verbose_name = _("partner login")
+    verbose_name_plural = _("partner logins")
 
 
 @admin.register(Organisation)
@@ -8,7 +23,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "whole_city", "visibility", "is_active"]
     list_filter = ["kind", "visibility", "is_active", "city"]
     search_fields = ["name", "competencies"]
-    filter_horizontal = ["districts", "members"]
+    filter_horizontal = ["districts"]
+    inlines = [MemberInline]
 
 
 @admin.register(Contact)

@@ -1,6 +1,7 @@
 """The manager's network: organisations, contact persons, who knows whom, what happened, and referrals."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -74,13 +75,8 @@ class Organisation(TimeStampedModel):
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.INTERNAL)
     is_active = models.BooleanField(_("active"), default=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="organisations",
-        blank=True,
-        verbose_name=_("partner logins"),
-        help_text=_("People who see this organisation's referrals in the partner view."),
-    )
+    # Partner logins: people who see this organisation's referrals in the partner view (`network.rules.is_partner`).
+    memberships = GenericRelation("accounts.Membership")
 
     objects = OrganisationQuerySet.as_manager()
 

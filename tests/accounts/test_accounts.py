@@ -2,9 +2,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from kiezwerk.accounts import policy
+from kiezwerk.accounts import access
 from kiezwerk.accounts.models import Role, RoleKind, User
-from kiezwerk.network.models import Organisation
+from kiezwerk.concerns import rules as concern_rules
 
 from ..factories import ConcernFactory
 
@@ -46,16 +46,12 @@ def test_login_is_rate_limited(client, db):
     [
         ("manager", "/desk/"),
         ("moderator", "/desk/"),
-        ("partner_member", "/partner/"),
+        ("partner", "/partner/"),  # a member of an organisation
         ("resident", "/"),
     ],
 )
 def test_login_lands_where_the_work_is(request, client, db, who, lands_on):
-    if who == "partner_member":
-        user = request.getfixturevalue("partner")
-        Organisation.objects.create(name="Grünamt", kind="city_office").members.add(user)
-    else:
-        user = request.getfixturevalue(who)
+    user = request.getfixturevalue(who)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     credentials = {"login": user.email, "password": "correct horse battery"}
     assert client.post(reverse("account_login"), credentials).url == lands_on
@@ -85,7 +81,6 @@ def test_login_page_is_german_and_labelled(client, db):
     [
         (RoleKind.RESIDENT, False, False),
         (RoleKind.VOLUNTEER, False, False),
-        (RoleKind.PARTNER, False, False),
         (RoleKind.MANAGER, True, False),
         (RoleKind.MODERATOR, True, True),
         (RoleKind.CITY_ADMIN, True, True),
@@ -95,19 +90,19 @@ def test_policy_by_role(district, other_district, sensitive_category, kind, staf
     user = User.objects.create_user(email=f"{kind}@example.org", password="x-very-long-1")
     Role.objects.create(user=user, kind=kind, district=None if kind == RoleKind.CITY_ADMIN else district)
     internal = ConcernFactory(district=district, category=sensitive_category, moderation="pending")
-    assert policy.is_staff_of(user, district) is staff
-    assert policy.can_moderate(user, district) is moderates
-    assert policy.can_view_concern(user, internal) is staff
-    assert policy.can_see_reporter(user, internal) is staff
+    assert access.is_staff_of(user, district) is staff
+    assert access.can_moderate(user, district) is moderates
+    assert concern_rules.can_view_concern(user, internal) is staff
+    assert concern_rules.can_see_reporter(user, internal) is staff
     # Nothing carries over to another district, except for a city-wide admin.
-    assert policy.is_staff_of(user, other_district) is (kind == RoleKind.CITY_ADMIN)
+    assert access.is_staff_of(user, other_district) is (kind == RoleKind.CITY_ADMIN)
 
 
 def test_anonymous_has_no_roles(db, district):
     from django.contrib.auth.models import AnonymousUser
 
-    assert policy.roles(AnonymousUser(), district) == frozenset()
-    assert not policy.is_staff_of(AnonymousUser(), district)
+    assert access.roles(AnonymousUser(), district) == frozenset()
+    assert not access.is_staff_of(AnonymousUser(), district)
 
 
 def test_role_needs_a_district_unless_city_admin(db):

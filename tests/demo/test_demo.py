@@ -3,16 +3,18 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import override
 
-from kiezwerk.accounts import policy
-from kiezwerk.accounts.models import Role, RoleKind
+from kiezwerk.accounts import access
+from kiezwerk.accounts.models import Membership, Role, RoleKind
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Update, UpdateKind
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.demo.data import check_demo_data
+from kiezwerk.demo.network import PARTNER_LOGIN
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
 from kiezwerk.desk import selectors as desk_selectors
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
+from kiezwerk.network import rules as network_rules
 from kiezwerk.network.models import (
     ANSWERED_REFERRAL_STATUSES,
     OPEN_REFERRAL_STATUSES,
@@ -35,7 +37,7 @@ def test_demo_data_passes_its_checks(capsys):
 def test_demo_is_complete_and_idempotent(db, client):
     district, users, created = demo_load()
     assert created >= 150
-    assert len(users) == len(DEMO_USERS) == Role.objects.count()
+    assert len(users) == len(DEMO_USERS) == Role.objects.count() + 1  # the partner login has no role
     concerns = Concern.objects.filter(district=district)
     assert set(concerns.values_list("language", flat=True)) == {"de", "tr", "ar", "ru", "en"}
     assert concerns.filter(status="resolved").exists() and concerns.filter(status="new").exists()
@@ -48,7 +50,7 @@ def test_demo_is_complete_and_idempotent(db, client):
     total = Concern.objects.count()
     assert total >= created + 150  # with the network's historical concerns
     _district, _users, again = demo_load()
-    assert again == 0 and Concern.objects.count() == total and Role.objects.count() == len(DEMO_USERS)
+    assert again == 0 and Concern.objects.count() == total and Role.objects.count() + 1 == len(DEMO_USERS)
     assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
     # A demo user can log in with the printed password.
     assert client.login(email="quartiersmanager@example.org", password="kiezwerk-demo")
@@ -82,7 +84,7 @@ def _assert_desk(district, users):
     open_concerns = Concern.objects.filter(district=district).open()
     for person in (manager, volunteer):
         assert open_concerns.filter(assignee=person).exists()
-    assert all(policy.is_team_of(c.assignee, district) for c in open_concerns.exclude(assignee=None))
+    assert all(access.is_team_of(c.assignee, district) for c in open_concerns.exclude(assignee=None))
     follow_ups = list(open_concerns.exclude(follow_up_on=None).values_list("follow_up_on", flat=True))
     assert sum(on < today for on in follow_ups) >= 2
     assert 2 <= sum(on == today for on in follow_ups) <= 3
@@ -138,7 +140,7 @@ def _network_counts():
         "referrals": Referral.objects.count(),
         "events": ReferralEvent.objects.count(),
         "concerns": Concern.objects.count(),
-        "members": list(Organisation.members.through.objects.values_list("organisation_id", "user_id")),
+        "members": list(Membership.objects.values_list("content_type", "object_id", "user_id")),
     }
 
 
@@ -160,7 +162,8 @@ def test_demo_network_is_realistic_and_idempotent(db):
     for name in ("Amt für Abfallwirtschaft", "Tiefbauamt", "Ordnungsamt", "Grünamt"):
         assert organisations.filter(name=f"{name} (Demo)", kind="city_office").exists()
     partner = Organisation.objects.get(name="Amt für Abfallwirtschaft (Demo)")
-    assert list(partner.members.all()) == [users[RoleKind.PARTNER]]
+    assert [m.user for m in partner.memberships.all()] == [users[PARTNER_LOGIN]]
+    assert network_rules.is_partner(users[PARTNER_LOGIN]) and not Role.objects.filter(user=users[PARTNER_LOGIN])
     # Several organisations are plausible for every topic of the history.
     for slug, group in (("illegal-dumping", "waste"), ("streetlight-defect", "lighting"), ("playground", "green")):
         assert sum(slug in o.topics for o in organisations) >= 1

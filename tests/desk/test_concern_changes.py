@@ -27,7 +27,7 @@ from kiezwerk.concerns.services import TRANSITIONS
 from kiezwerk.core.models import AuditEvent
 
 from ..conftest import _user_with_role
-from ..factories import CategoryFactory, ConcernFactory
+from ..factories import CategoryFactory, ConcernFactory, partner_create
 from .conftest import codes, mails, subscribe
 
 S = ConcernStatus
@@ -140,13 +140,14 @@ def test_empty_reply_changes_nothing(district, manager, is_public):
         (RoleKind.VOLUNTEER, True, True),
         (RoleKind.CITY_ADMIN, None, True),
         (RoleKind.RESIDENT, True, False),
-        (RoleKind.PARTNER, True, False),
+        ("partner", True, False),  # a member of an organisation serving the district: no role, not the team
         (RoleKind.MANAGER, False, False),
         (RoleKind.VOLUNTEER, False, False),
     ],
 )
 def test_assign_only_to_the_districts_team(district, other_district, manager, kind, in_district, allowed):
-    person = _user_with_role(kind, {True: district, False: other_district, None: None}[in_district])
+    place = {True: district, False: other_district, None: None}[in_district]
+    person = partner_create(place) if kind == "partner" else _user_with_role(kind, place)
     concern = ConcernFactory(district=district)
     if allowed:
         services.concern_assign(concern=concern, actor=manager, assignee=person)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kiezwerk.accounts.services import membership_add
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.network.models import Contact, Interaction, LegalBasis, Organisation, Relationship
 from kiezwerk.network.views import directory as views
@@ -109,7 +110,7 @@ def test_a_member_of_the_organisation_sees_nothing_of_the_directory(client, obje
     from ..factories import UserFactory
 
     member = UserFactory()
-    objects["organisation"].members.add(member)
+    membership_add(user=member, target=objects["organisation"])
     client.force_login(member)
     for url in urls(objects):
         assert client.get(url).status_code in (403, 404), url

@@ -560,7 +560,7 @@ def test_only_the_districts_staff_use_import_and_export(client, city_district, m
         else:
             assert response.status_code == 403, url
     # Export URLs are GET only; the import pages refuse other methods.
-    assert Organisation.objects.count() == 1
+    assert Organisation.objects.count() == (2 if who == "partner" else 1)  # "Vorhanden" (and the partner's own)
     assert not AuditEvent.objects.filter(verb__startswith="network.").exists()
 
 

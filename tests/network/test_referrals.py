@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import ConcernStatus, Update
 from kiezwerk.network.models import (
@@ -46,7 +47,7 @@ def organisation(district):
 @pytest.fixture
 def partner_user(organisation):
     user = UserFactory(email="sachbearbeitung@example.org")
-    organisation.members.add(user)
+    membership_add(user=user, target=organisation)
     return user
 
 

@@ -60,7 +60,7 @@ def referrals_waiting_for_team(*, district):
 
 def partner_referrals(*, user, status=None, district=None):
     """The referrals of the user's organisations, across districts, newest first; with counts per status."""
-    qs = Referral.objects.filter(organisation__members=user)
+    qs = Referral.objects.filter(organisation__in=partner_organisations(user=user))
     counts = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     if status == "open":
         qs = qs.filter(status__in=OPEN_REFERRAL_STATUSES)
@@ -78,4 +78,10 @@ def partner_districts(*, user):
     """The districts the user's organisations have referrals in (for the filter)."""
     from kiezwerk.core.models import District
 
-    return District.objects.filter(concerns__referrals__organisation__members=user).distinct().order_by("name")
+    organisations = partner_organisations(user=user)
+    return District.objects.filter(concerns__referrals__organisation__in=organisations).distinct().order_by("name")
+
+
+def partner_organisations(*, user):
+    """The organisations the user belongs to (a partner login each)."""
+    return Organisation.objects.filter(memberships__user=user).order_by("name")

@@ -1,7 +1,7 @@
 """Network views: the directory of organisations and contacts, their pages and forms, map and graph.
 
-Everything here is internal: staff of a district (`policy.is_staff_of`). Rows are looked up through
-the district's directory, so a row of another district is a 404 like a missing one.
+Everything here is internal: staff of a district (`desk.rules.can_use_desk`, `network.rules`). Rows are
+looked up through the district's directory, so a row of another district is a 404 like a missing one.
 """
 
 from django.contrib import messages
@@ -13,9 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.accounts import policy
+from kiezwerk.accounts.access import is_staff_of
+from kiezwerk.core import access
 from kiezwerk.core.lists import paginate
+from kiezwerk.desk import rules as desk_rules
 
+from .. import rules
 from ..forms import directory as forms
 from ..models import Organisation, Relationship
 from ..selectors import directory as selectors
@@ -44,7 +47,7 @@ def _contact_in(district, pk):
 def _staff_districts(user):
     from kiezwerk.core import selectors as core_selectors
 
-    return [d for d in core_selectors.district_list() if policy.is_staff_of(user, d)]
+    return [d for d in core_selectors.district_list() if is_staff_of(user, d)]
 
 
 def _next(request, fallback):
@@ -70,10 +73,10 @@ def _language_names(codes):
 # Directory ---------------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def directory(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     form = forms.DirectoryFilterForm(request.GET or None, district=district)
     organisations = selectors.organisation_list_for_district(district=district, **form.filters())
     page, query = paginate(request, organisations, PAGE_SIZE)
@@ -90,10 +93,10 @@ def directory(request, slug):
     return render(request, "network/directory/directory.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def contacts(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     form = forms.ContactFilterForm(request.GET or None)
     rows = selectors.contact_list_for_district(district=district, **form.filters())
     page, query = paginate(request, rows, PAGE_SIZE)
@@ -110,10 +113,11 @@ def contacts(request, slug):
 # Organisations -----------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_see_organisation)
+@access.requires(rules.can_see_organisation, load=rules.staff_organisation)
 @require_GET
 def organisation(request, pk):
-    organisation, districts = policy.organisation_for_staff(request.user, pk)
+    organisation = rules.organisation_for_staff(request.user, pk)
+    districts = rules.organisation_staff_districts(request.user, organisation)
     context = {
         "organisation": organisation,
         "district": districts[0],
@@ -127,10 +131,10 @@ def organisation(request, pk):
     return render(request, "network/directory/organisation.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def organisation_form(request, slug, pk=None):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     organisation = _organisation_in(district, pk) if pk else None
     form = forms.OrganisationForm(
         request.POST or None, district=district, districts=_staff_districts(request.user), organisation=organisation
@@ -152,10 +156,11 @@ def organisation_form(request, slug, pk=None):
 # Contacts ----------------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_see_contact)
+@access.requires(rules.can_see_contact, load=rules.staff_contact)
 @require_GET
 def contact(request, pk):
-    contact, districts = policy.contact_for_staff(request.user, pk)
+    contact = rules.contact_for_staff(request.user, pk)
+    districts = rules.contact_staff_districts(request.user, contact)
     context = {
         "contact": contact,
         "district": districts[0],
@@ -168,10 +173,10 @@ def contact(request, pk):
     return render(request, "network/directory/contact.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def contact_form(request, slug, pk=None):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     contact = _contact_in(district, pk) if pk else None
     initial = {}
     if contact is None and request.GET.get("organisation", "").isdigit():
@@ -189,10 +194,10 @@ def contact_form(request, slug, pk=None):
     return render(request, "network/directory/contact_form.html", context, status=400 if form.errors else 200)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_POST
 def contact_confirm(request, slug, pk):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     contact = _contact_in(district, pk)
     services.contact_confirm(contact=contact, district=district, actor=request.user)
     messages.success(request, _("Marked as confirmed today: %(name)s.") % {"name": contact.name})
@@ -202,10 +207,10 @@ def contact_confirm(request, slug, pk):
 # Relationships and interactions ----------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def relationship_create(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     initial = {key: request.GET[key] for key in ("from_end", "to_end") if key in request.GET}
     form = forms.RelationshipForm(request.POST or None, district=district, initial=initial)
     if form.is_valid():
@@ -242,10 +247,10 @@ def _relationship_in(district, pk):
     return relationship
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def relationship_end(request, slug, pk):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     relationship = _relationship_in(district, pk)
     form = forms.RelationshipEndForm(request.POST or None)
     if form.is_valid():
@@ -262,10 +267,10 @@ def relationship_end(request, slug, pk):
     return render(request, "network/directory/relationship_end.html", context, status=400 if form.errors else 200)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def interaction_create(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     initial = {key: request.GET[key] for key in ("organisation", "contact") if key in request.GET}
     form = forms.InteractionForm(request.POST or None, district=district, initial=initial)
     if form.is_valid():
@@ -289,19 +294,19 @@ def interaction_create(request, slug):
 # Map and graph -----------------------------------------------------------------------------------
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def network_map(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     context = selectors.map_context(district=district)
     context["unplaced"] = selectors.organisation_list_for_district(district=district).filter(lat__isnull=True)
     return render(request, "network/directory/map.html", context)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def network_graph(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     return render(
         request,
         "network/directory/graph.html",

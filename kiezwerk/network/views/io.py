@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.accounts import policy
+from kiezwerk.core import access
+from kiezwerk.desk import rules as desk_rules
 
 from ..forms.io import ImportConfirmForm, ImportForm, import_token
 from ..models import LegalBasis, OrganisationKind, Visibility
@@ -60,11 +61,11 @@ def _page(request, district, form, preview=None, token="", status=200):
     return render(request, "network/io/import.html", context, status=status)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_http_methods(["GET", "POST"])
 def network_import(request, slug):
     """Upload → preview of every row with its errors; a clean preview offers the confirmation."""
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     if not form.is_valid():
         return _page(request, district, form, status=400 if form.errors else 200)
@@ -75,10 +76,10 @@ def network_import(request, slug):
     return _page(request, district, ImportForm(initial={"kind": kind}), preview, token, 200 if token else 400)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_POST
 def network_import_confirm(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     form = ImportConfirmForm(request.POST, district=district, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("token", [])) or _("Upload the file again."))
@@ -108,10 +109,10 @@ EXPORTS = {
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "vcf": "text/vcard; charset=utf-8"}
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def network_export(request, slug, what, fmt):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     select, render_as = EXPORTS[(what, fmt)]
     rows = list(select(district=district))
     body = render_as(rows)

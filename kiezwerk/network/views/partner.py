@@ -7,11 +7,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kiezwerk.accounts import policy
+from kiezwerk.core import access
 from kiezwerk.core.forms import add_errors
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
+from .. import rules
 from ..forms.referrals import PartnerStepForm
 from ..models import OPEN_REFERRAL_STATUSES, ReferralStatus
 from ..selectors import referrals as selectors
@@ -62,7 +63,7 @@ def _partner_page(request, referral, action_url, *, via_link):
     return render(request, "network/partner_referral.html", context, status=400 if form.errors else 200)
 
 
-@policy.public  # the secret link is the permission; an unknown, expired or revoked one changes nothing
+@access.public  # the secret link is the permission; an unknown, expired or revoked one changes nothing
 @require_http_methods(["GET", "POST"])
 def partner_link(request, token):
     referral, state = services.referral_by_token(token)
@@ -77,7 +78,7 @@ def partner_link(request, token):
     return response
 
 
-@policy.requires(policy.is_partner_user)
+@access.requires(rules.is_partner)
 @require_GET
 def partner_home(request):
     status = request.GET.get("status", "open")
@@ -94,16 +95,16 @@ def partner_home(request):
         "district": district,
         "districts": selectors.partner_districts(user=request.user),
         "open_count": sum(counts.get(s, 0) for s in OPEN_REFERRAL_STATUSES),
-        "organisations": request.user.organisations.order_by("name"),
+        "organisations": selectors.partner_organisations(user=request.user),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in ReferralStatus.choices],
     }
     return render(request, "network/partner_home.html", context)
 
 
-@policy.requires(policy.can_see_referral_as_partner)
+@access.requires(rules.can_answer_referral, load=rules.partner_referral)
 @require_http_methods(["GET", "POST"])
 def partner_referral(request, pk):
-    referral = policy.referral_for_partner(request.user, pk)
+    referral = rules.referral_for_partner(request.user, pk)
     return _partner_page(request, referral, reverse("network:partner-referral", args=[pk]), via_link=False)
 
 

@@ -9,18 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.accounts import policy
+from kiezwerk.concerns import rules as concern_rules
+from kiezwerk.core import access
 from kiezwerk.core.forms import add_errors
+from kiezwerk.desk import rules as desk_rules
 
+from .. import rules
 from ..forms.referrals import AnswerForm, DueForm, ReferForm, WithdrawForm
 from ..selectors import referrals as selectors
 from ..services import referrals as services
 
 
-@policy.requires(policy.can_work_concern)
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_http_methods(["GET", "POST"])
 def refer(request, pk):
-    concern = policy.concern_for_staff(request.user, pk)
+    concern = concern_rules.concern_for_staff(request.user, pk)
     organisations = selectors.organisations_for_referral(district=concern.district)
     # A suggestion's link preselects its organisation (works without JavaScript).
     initial = {"message": selectors.default_message(concern=concern), "organisation": request.GET.get("organisation")}
@@ -48,10 +51,10 @@ def refer(request, pk):
     return render(request, "network/refer.html", context, status=400 if form.errors else 200)
 
 
-@policy.requires(policy.can_work_referral)
+@access.requires(rules.can_work_referral, load=rules.staff_referral)
 @require_GET
 def referral(request, pk):
-    return _referral_page(request, policy.referral_for_staff(request.user, pk))
+    return _referral_page(request, rules.referral_for_staff(request.user, pk))
 
 
 def _referral_page(request, referral, bound=None, status=200):
@@ -86,10 +89,10 @@ MESSAGES = {
 }
 
 
-@policy.requires(policy.can_work_referral)
+@access.requires(rules.can_work_referral, load=rules.staff_referral)
 @require_POST
 def referral_action(request, pk, action):
-    referral = policy.referral_for_staff(request.user, pk)
+    referral = rules.referral_for_staff(request.user, pk)
     if action not in ACTIONS:
         return redirect("network:referral", pk=pk)
     form_class, call = ACTIONS[action]
@@ -108,10 +111,10 @@ def referral_action(request, pk, action):
     return _referral_page(request, referral, {f"{action}_form": form, "failed": action}, status=400)
 
 
-@policy.requires(policy.can_use_desk)
+@access.requires(desk_rules.can_use_desk, load=desk_rules.district)
 @require_GET
 def escalations(request, slug):
-    district = policy.district_for(request.user, slug)
+    district = desk_rules.district_for(request.user, slug)
     today = timezone.localdate()
     context = {
         "district": district,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kiezwerk.accounts.models import RoleKind
 from kiezwerk.concerns.models import Update, UpdateKind
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
 from kiezwerk.network.models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral
@@ -32,4 +33,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
         for email, name, kind in DEMO_USERS:
-            self.stdout.write(f"  {kind.label:<26} {email:<32} {name}")
+            label = RoleKind(kind).label if kind in RoleKind.values else "Partner"
+            self.stdout.write(f"  {label:<26} {email:<32} {name}")

@@ -1,0 +1,70 @@
+"""Who may do what with a concern: rules `(user, concern) -> bool`, the rows for a viewer, the views' loads.
+
+A row loader returns the concern or raises Http404 for missing and forbidden alike, so internal
+concerns never reveal that they exist. Views, templates, services and an API ask here.
+"""
+
+from django.http import Http404
+
+from kiezwerk.accounts.access import can_moderate, is_staff_of
+from kiezwerk.core.access import once_per_request
+
+from .models import Concern
+
+
+def can_view_concern(user, concern):
+    """Public concerns for everyone; internal ones (pending review) for the district's staff."""
+    return concern.is_public or is_staff_of(user, concern.district)
+
+
+def can_see_reporter(user, concern):
+    """Reporter's name and e-mail are for the district's staff only."""
+    return is_staff_of(user, concern.district)
+
+
+def can_work_concern(user, concern):
+    """The district's staff work on a concern (reply, assign, refer, …)."""
+    return is_staff_of(user, concern.district)
+
+
+def can_moderate_concern(user, concern):
+    """Moderators and city admins of the concern's district review and redact it."""
+    return can_moderate(user, concern.district)
+
+
+# Rows for a viewer --------------------------------------------------------------------------------
+
+
+@once_per_request
+def concern_for_viewer(user, pk):
+    """The concern if the user may see it; Http404 for missing and forbidden alike."""
+    concern = Concern.objects.select_related("district", "category", "category__parent").filter(pk=pk).first()
+    if concern is None or not can_view_concern(user, concern):
+        raise Http404
+    return concern
+
+
+@once_per_request
+def concern_for_staff(user, pk):
+    """A concern the user may work on; Http404 for missing and forbidden alike."""
+    concern = (
+        Concern.objects.select_related(
+            "district", "category", "category__parent", "assignee", "reporter", "duplicate_of"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if concern is None or not can_work_concern(user, concern):
+        raise Http404
+    return concern
+
+
+# Loads: a view's URL → the concern its rule is asked about ---------------------------------------
+
+
+def visible_concern(request, pk, **kwargs):
+    return concern_for_viewer(request.user, pk)
+
+
+def staff_concern(request, pk, **kwargs):
+    return concern_for_staff(request.user, pk)

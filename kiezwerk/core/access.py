@@ -1,0 +1,60 @@
+"""Declaring who may use a view: `@public` or `@requires(rule, load=...)`.
+
+The rules themselves are plain functions `rule(user, obj) -> bool` in each app's `rules.py` (built
+on `accounts.access`); views, templates, services and an API call the same functions. Here is only
+the mechanism that puts a rule in front of a view. A test walks the URLconf and fails on any view
+that declares nothing (`tests/test_views_declare_policy.py`).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def public(view):
+    """Mark a view as open to everyone (it still filters what it shows)."""
+    view.kiezwerk_policy = "public"
+    return view
+
+
+def requires(rule, load=None):
+    """Guard a view by `rule(user, obj)`, where `obj = load(request, **url_kwargs)`; `rule(user)` without `load`.
+
+    `load` returns the object the rule is asked about or raises Http404 (missing, or not to be
+    revealed). Anonymous visitors are sent to the login page; everybody else who fails gets 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            allowed = rule(request.user, load(request, **kwargs)) if load else rule(request.user)
+            if not allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.kiezwerk_policy = rule.__name__
+        return wrapped
+
+    return decorator
+
+
+def once_per_request(loader):
+    """Run `loader(user, key)` once per request: a view's rule and the view itself share the row.
+
+    The rows are kept on the user object, which lives as long as the request (like the roles in
+    `accounts.access`); a loader that raises (Http404) raises again each time, nothing is kept.
+    """
+
+    @wraps(loader)
+    def wrapped(user, key):
+        rows = getattr(user, "_access_rows", None)
+        if rows is None:
+            rows = user._access_rows = {}
+        if (loader, key) not in rows:
+            rows[(loader, key)] = loader(user, key)
+        return rows[(loader, key)]
+
+    return wrapped
