@@ -34,6 +34,7 @@ def _core_verbs():
             "district.created": _("District created"),
             "district.updated": _("District boundary updated"),
             "mail.resent": _("Undelivered e-mail sent again"),
+            "flag.resolved": _("Flags looked at by a moderator"),
         }
     )
 

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -162,3 +164,153 @@ class OutboxMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+# The activity layer (core.activity): timeline, followers, flags, moderation and redaction of any object ---------
+
+
+class Moderation(models.TextChoices):
+    """Whether a resident's contribution is public: every moderated model has a `moderation` field of these."""
+
+    NOT_REQUIRED = "not_required", _("Not required")
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not published")
+
+
+PUBLIC_MODERATION = [Moderation.NOT_REQUIRED, Moderation.APPROVED]
+
+
+def _target(prefix, *, null=False):
+    """A generic reference to any row: (content type, id, GenericForeignKey)."""
+    return (
+        models.ForeignKey(ContentType, models.PROTECT, null=null, blank=null, related_name="+"),
+        models.PositiveBigIntegerField(null=null, blank=null),
+        GenericForeignKey(f"{prefix}_type", f"{prefix}_id"),
+    )
+
+
+class Entry(models.Model):
+    """One entry on the timeline of any object: a concern now, an organisation's activity log, later projects.
+
+    Public or internal; written by a person (`author`), or by a partner through a secret link (`via_link`), or by
+    the system; in a `language`. `kind` comes from the owning app (created, reply, note, status, review, referral,
+    meeting, call, …); `context` is a second object the entry is about (the referral a step belongs to, the
+    contact person met), `step` that object's own step (a referral's "accepted").
+    """
+
+    target_type, target_id, target = _target("target")
+    context_type, context_id, context = _target("context", null=True)
+    district = models.ForeignKey(
+        District, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    step = models.CharField(_("step"), max_length=20, blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    via_link = models.BooleanField(_("through the partner link"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=5000)
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "is_public", "created_at"], name="entry_timeline"),
+            models.Index(fields=["context_type", "context_id", "created_at"], name="entry_context"),
+            models.Index(fields=["district", "kind", "-created_at"], name="entry_district_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="note") | Q(is_public=False), name="entry_note_internal")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.target_type_id}:{self.target_id})"
+
+
+class Follower(models.Model):
+    """An e-mail address that follows any object, after confirming it (double opt-in); one-click unsubscribe."""
+
+    target_type, target_id, target = _target("target")
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(max_length=10, default="de")
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        indexes = [models.Index(fields=["target_type", "target_id", "confirmed_at"], name="follower_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id", "email"], name="follower_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.target_type_id}:{self.target_id}"
+
+
+class FlagReason(models.TextChoices):
+    PERSONAL_DATA = "personal_data", _("It shows personal data of someone")
+    OFFENSIVE = "offensive", _("It is insulting or discriminating")
+    SPAM = "spam", _("It is advertising or spam")
+    OTHER = "other", _("Something else")
+
+
+class Flag(models.Model):
+    """Someone tells the moderators that a public contribution needs a look. Resolved by a moderator."""
+
+    target_type, target_id, target = _target("target")
+    reason = models.CharField(_("reason"), max_length=20, choices=FlagReason)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # Who flagged: an account, or a browser session (a hash): one open flag each per object.
+    fingerprint = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id", "resolved_at"], name="flag_target")]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=FlagReason.values), name="flag_reason_valid"),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "fingerprint"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_open_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.target_type_id}:{self.target_id})"
+
+
+class Redaction(models.Model):
+    """What a moderator changed to protect someone, with the original kept for staff.
+
+    `field` names what was changed (a text field, or "photo" with `item_id` the photo's id).
+    """
+
+    target_type, target_id, target = _target("target")
+    field = models.CharField(_("field"), max_length=20)
+    item_id = models.PositiveBigIntegerField(null=True, blank=True)
+    original = models.TextField(_("original"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="redaction_target")]
+
+    def __str__(self):
+        return f"{self.field} ({self.target_type_id}:{self.target_id})"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("open-data/", views.open_data, name="open-data"),
     path("healthz", views.healthz, name="healthz"),
+    path("subscriptions/<str:token>/confirm/", views.follow_confirm, name="follow-confirm"),
+    path("subscriptions/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
 ]

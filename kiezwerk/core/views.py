@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, selectors
+from . import access, activity, selectors
+from .models import Follower
 
 
 @access.public
@@ -63,3 +65,25 @@ def open_data(request):
         "core/open_data.html",
         {"districts": selectors.district_list(), "licence": licence, "licence_url": licence_url},
     )
+
+
+# Followers of any object (core.activity) ---------------------------------------------------------------
+
+
+@access.public
+@require_GET
+def follow_confirm(request, token):
+    follower = activity.follow_confirm(token=token)
+    if follower is None:
+        return render(request, "core/follow_unknown.html", status=404)
+    return render(request, "core/follow_confirmed.html", {"follower": follower})
+
+
+@access.public
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    if request.method == "POST":
+        return render(request, "core/unsubscribed.html", {"target": activity.follow_cancel(token=token)})
+    follower = get_object_or_404(Follower, token=token)
+    return render(request, "core/unsubscribe.html", {"follower": follower})
