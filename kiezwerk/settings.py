@@ -221,6 +221,7 @@ INTAKE_RATES = {
     "round": "120/h",  # the street round: concerns, street contacts, conversation notes
     "capture": "120/h",  # concerns the team records at the desk
     "api": "60/h",
+    "flag": "20/h",  # residents reporting a published concern to the moderators
 }
 NEARBY_RADIUS_M = 150
 

@@ -18,5 +18,6 @@ register(
         "concern.redacted": _("Text redacted"),
         "concern.photo_redacted": _("Photo redacted"),
         "concern.reporter_anonymised": _("Reporter's data anonymised"),
+        "concern.flagged": _("Reported to the moderators by a resident"),
     }
 )

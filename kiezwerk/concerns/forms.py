@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kiezwerk.core.intake import places
+from kiezwerk.core.models import FlagReason
 
 from . import selectors
 from .models import ConcernStatus
@@ -196,6 +197,18 @@ class ConcernFilterForm(forms.Form):
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class FlagForm(forms.Form):
+    """A resident tells the moderators that a published concern needs a look."""
+
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReviewForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kiezwerk.accounts.access import is_team_of
+from kiezwerk.core import activity
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.mail import mail_send
@@ -790,3 +791,23 @@ def retention_apply(*, months=None, now=None):
         reporter_name="", reporter_email="", reporter_phone="", reporter__isnull=True
     )
     return reporter_anonymise(concerns=concerns, actor=None, reason=f"retention:{months}")
+
+
+@transaction.atomic
+def concern_flag(*, concern, reason, fingerprint, note="", user=None):
+    """A resident flags a published concern for the moderators. Returns False when this person already did.
+
+    Raises ValidationError(code="closed") for a concern that is not public.
+    """
+    if not concern.is_public:
+        raise ValidationError(_("Only published concerns can be reported to the moderators."), code="closed")
+    _flag, created = activity.flag_create(target=concern, reason=reason, fingerprint=fingerprint, note=note, user=user)
+    if created:
+        audit_record(actor=user, verb="concern.flagged", target=concern, district=concern.district, reason=reason)
+    return created
+
+
+@transaction.atomic
+def concern_flags_resolve(*, concern, actor):
+    """A moderator has looked at the concern's open flags (and redacted or left it). Returns how many."""
+    return activity.flag_resolve(target=concern, actor=actor, district=concern.district)

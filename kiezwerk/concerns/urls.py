@@ -14,6 +14,7 @@ urlpatterns = [
     path("concerns/<int:pk>/", views.concern_detail, name="concern-detail"),
     path("concerns/<int:pk>/support/", views.concern_support, name="concern-support"),
     path("concerns/<int:pk>/subscribe/", views.concern_subscribe, name="concern-subscribe"),
+    path("concerns/<int:pk>/flag/", views.concern_flag, name="concern-flag"),
     path("concerns/<int:pk>/review/", views.concern_review, name="concern-review"),
     path("track/<str:token>/", views.track, name="track"),
     path("subscriptions/<str:token>/confirm/", views.subscription_confirm, name="subscription-confirm"),

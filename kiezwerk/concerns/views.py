@@ -19,7 +19,7 @@ from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
 from . import rules, selectors, services
-from .forms import ConcernFilterForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
+from .forms import ConcernFilterForm, FlagForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
 from .models import Concern, Subscription
 
 PAGE_SIZE = 20
@@ -98,6 +98,7 @@ def _detail_context(request, concern, tracking=False):
         "timeline": selectors.concern_timeline(concern=concern),
         "photos": concern.photos.all(),
         "subscribe_form": SubscribeForm(),
+        "flag_form": FlagForm(),
         "can_moderate": rules.can_moderate_concern(request.user, concern),
         "is_staff": rules.can_work_concern(request.user, concern),
         "tracking": tracking,
@@ -242,3 +243,25 @@ def open_data_csv(request, slug):
     response["Link"] = f'<{licence_url}>; rel="license"; title="{licence}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@access.public
+@require_POST
+def concern_flag(request, pk):
+    concern = rules.concern_for_viewer(request.user, pk)
+    form = FlagForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Please choose what is wrong."))
+        limits.intake_check("flag", request)
+        added = services.concern_flag(
+            concern=concern, fingerprint=_fingerprint(request), user=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        context = {**_detail_context(request, concern), "flag_form": form, "flag_error": " ".join(error.messages)}
+        return render(request, "concerns/concern_detail.html", context, status=400)
+    if added:
+        messages.success(request, _("Thank you. The moderators will look at this concern."))
+    else:
+        messages.info(request, _("You have already reported this concern; the moderators will look at it."))
+    return redirect(concern)

@@ -20,7 +20,7 @@ from kiezwerk.concerns import rules as concern_rules
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
-from kiezwerk.core import access, outbox
+from kiezwerk.core import access, activity, outbox
 from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
@@ -186,6 +186,7 @@ def _workspace(request, concern, bound=None, status=200):
         "photo_redact_form": forms.PhotoRedactForm(),
         "can_moderate": concern_rules.can_moderate_concern(request.user, concern),
         "audit": selectors.concern_audit(concern=concern)[:30],
+        "flags": list(activity.flags_open(concern)),
         **selectors.workspace(concern=concern),
         **(bound or {}),
     }
@@ -598,3 +599,16 @@ def mail_resend(request, slug, mail_id):
     else:
         messages.info(request, _("This e-mail is still being retried; nothing to do."))
     return redirect("desk:mail", slug=slug)
+
+
+@access.requires(concern_rules.can_moderate_concern, load=concern_rules.staff_concern)
+@require_POST
+def concern_flags_resolve(request, pk):
+    concern = concern_rules.concern_for_staff(request.user, pk)
+    count = concern_services.concern_flags_resolve(concern=concern, actor=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s report marked as looked at.", "%(count)s reports marked as looked at.", count)
+        % {"count": count},
+    )
+    return redirect("desk:concern", pk=concern.pk)
