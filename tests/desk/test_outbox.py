@@ -156,3 +156,16 @@ def test_the_retention_task_purges_old_mails(db, settings):
     mail = OutboxMail.objects.create(to=["a@example.org"], subject="s", body="b", status=MailStatus.SENT)
     OutboxMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now() - timedelta(days=31))
     assert privacy.retain()["mails"] == {"mails": 1} and not OutboxMail.objects.exists()
+
+
+def test_the_command_sends_what_is_due(db, smtp_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    OutboxMail.objects.create(to=["a@example.org"], subject="Hallo", body="Text", next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("send_outbox", stdout=out)
+    assert out.getvalue().strip() == "Outbox: 1 sent." and OutboxMail.objects.get().status == MailStatus.SENT
+    [(recipients, _message, _body)] = mails(smtp_server)
+    assert recipients == ["a@example.org"]
