@@ -204,7 +204,7 @@ class FlagForm(forms.Form):
 
     reason = forms.ChoiceField(label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Note for the moderators (optional)"),
+        label=_("Note for the moderators"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
