@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Entry
 from kiezwerk.desk.models import FieldNote
 from kiezwerk.network.models import (
     Contact,
-    Interaction,
     LegalBasis,
     Organisation,
     OrganisationKind,
@@ -321,11 +320,11 @@ def test_interaction_log(desk, district, manager):
     future = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = desk.post(url, {"kind": "call", "at": future, "organisation": str(partner_org.pk)})
     assert {e.code for e in response.context["form"].errors.as_data()["at"]} == {"future"}
-    assert not Interaction.objects.exists()
+    assert not Entry.objects.exists()
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = desk.post(url, {"kind": "call", "at": now, "organisation": str(partner_org.pk), "note": "Müll geklärt"})
     assert response.status_code == 302 and response.url == partner_org.get_absolute_url()
-    assert Interaction.objects.get().author == manager
+    assert Entry.objects.get().author == manager
     assert "Müll geklärt" in desk.get(partner_org.get_absolute_url()).content.decode()
 
 
@@ -351,7 +350,7 @@ def test_conversation_notes_naming_a_partner_appear_in_its_activity(desk, distri
 def test_activity_is_newest_first_and_merges_interactions(district, manager):
     org = organisation(district, "Stadtteilmütter")
     old = timezone.now() - timedelta(days=5)
-    Interaction.objects.create(district=district, kind="meeting", at=old, organisation=org, note="Treffen")
+    Entry.objects.create(district=district, kind="meeting", created_at=old, target=org, text="Treffen")
     FieldNote.objects.create(district=district, at=timezone.now(), met="Stadtteilmütter", text="Neu")
     detail = selectors.organisation_detail(organisation=org, districts=[district])
     assert [e.text for e in detail["activity"]] == ["Stadtteilmütter: Neu", "Treffen"]
