@@ -1,4 +1,7 @@
-"""The manager's network: organisations, contact persons, who knows whom, what happened, and referrals."""
+"""The manager's network: organisations, contact persons, who knows whom, what happened, and referrals.
+
+What happened (meetings, calls, …) is `core.Entry` rows of the `InteractionKind`s on organisations and contacts.
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -77,6 +80,8 @@ class Organisation(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
     # Partner logins: people who see this organisation's referrals in the partner view (`network.rules.is_partner`).
     memberships = GenericRelation("accounts.Membership")
+    # The activity log (`InteractionKind`): entries about the organisation.
+    entries = GenericRelation("core.Entry", content_type_field="target_type", object_id_field="target_id")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -128,6 +133,20 @@ class Contact(TimeStampedModel):
     last_confirmed_on = models.DateField(_("last confirmed"))
     districts = models.ManyToManyField(
         "core.District", related_name="contacts", blank=True, verbose_name=_("districts")
+    )
+    # The activity log (`InteractionKind`): entries about the person, and entries about their organisation
+    # that name them as the person met. Both go with the person.
+    entries = GenericRelation(
+        "core.Entry",
+        content_type_field="target_type",
+        object_id_field="target_id",
+        related_query_name="network_contact",
+    )
+    entries_met = GenericRelation(
+        "core.Entry",
+        content_type_field="context_type",
+        object_id_field="context_id",
+        related_query_name="network_contact_met",
     )
 
     class Meta:
@@ -184,45 +203,17 @@ class Relationship(models.Model):
 
 
 class InteractionKind(models.TextChoices):
+    """The kinds of the network's activity log: `core.Entry` rows of these kinds on an organisation or a contact.
+
+    The entry's target is the organisation (or the person when no organisation is given); its context is the
+    person met when both are given, or the desk's conversation note it was made from.
+    """
+
     MEETING = "meeting", _("Meeting")
     CALL = "call", _("Call")
     EMAIL = "email", _("E-mail")
     EVENT = "event", _("Event")
     STREET = "street", _("Street contact")
-
-
-class Interaction(models.Model):
-    """One entry in the network's activity log. A conversation note of the desk naming a partner is one too."""
-
-    district = models.ForeignKey("core.District", models.CASCADE, related_name="interactions")
-    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind)
-    at = models.DateTimeField(_("time"))
-    organisation = models.ForeignKey(
-        Organisation, models.CASCADE, null=True, blank=True, related_name="interactions", verbose_name=_("organisation")
-    )
-    contact = models.ForeignKey(
-        Contact, models.CASCADE, null=True, blank=True, related_name="interactions", verbose_name=_("contact person")
-    )
-    note = models.TextField(_("note"), max_length=5000, blank=True)
-    field_note = models.ForeignKey(
-        "desk.FieldNote", models.CASCADE, null=True, blank=True, related_name="interactions", editable=False
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("interaction")
-        verbose_name_plural = _("interactions")
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["district", "-at"], name="interaction_district_at")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(organisation__isnull=False) | Q(contact__isnull=False), name="interaction_has_partner"
-            ),
-            models.CheckConstraint(condition=Q(kind__in=InteractionKind.values), name="interaction_kind_valid"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
 # Referrals -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from kiezwerk.core import privacy
 
-from .models import Contact, Interaction, serves_q
+from .models import Contact, serves_q
 from .selectors import directory
 from .services import directory as services
 
@@ -49,7 +49,7 @@ class ContactPersons(privacy.Provider):
 
     def export(self, subject):
         contacts = list(_contacts(subject).select_related("organisation").prefetch_related("districts"))
-        interactions = list(Interaction.objects.filter(contact__in=contacts, district__in=subject.districts))
+        met = directory.interactions_by_contact(contacts=contacts, districts=subject.districts)
         return {
             "contacts": [
                 {
@@ -68,9 +68,7 @@ class ContactPersons(privacy.Provider):
                     "districts": sorted(d.slug for d in c.districts.all()),
                     "created": c.created_at.isoformat(),
                     "interactions": [
-                        {"at": i.at.isoformat(), "kind": i.kind, "note": i.note}
-                        for i in interactions
-                        if i.contact_id == c.pk
+                        {"at": e.created_at.isoformat(), "kind": e.kind, "note": e.text} for e in met[c.pk]
                     ],
                 }
                 for c in contacts

@@ -13,9 +13,9 @@ from django.utils.module_loading import import_string
 from kiezwerk.accounts.models import RoleKind, User
 from kiezwerk.concerns.models import Concern, ConcernStatus
 from kiezwerk.core import privacy
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Entry
 from kiezwerk.core.tasks import privacy_retention_task
-from kiezwerk.network.models import Contact, Interaction, LegalBasis, Organisation, Relationship
+from kiezwerk.network.models import Contact, LegalBasis, Organisation, Relationship
 
 from ..factories import ConcernFactory, RoleFactory, UserFactory
 
@@ -112,7 +112,9 @@ def test_a_contact_person_is_found_by_phone_in_another_spelling_and_anonymised_w
 ):
     contact = contact_person(district, phone="0521 12345")
     colleague = contact_person(district, name="Jan Nowak", phone="0521 99999")
-    met = Interaction.objects.create(district=district, kind="call", at=timezone.now(), contact=contact, note="Rückruf")
+    met = Entry.objects.create(
+        district=district, kind="call", created_at=timezone.now(), target=contact, text="Rückruf"
+    )
     knows = Relationship.objects.create(
         district=district, from_contact=contact, to_contact=colleague, label="kennt", reverse_label="kennt"
     )
@@ -130,7 +132,7 @@ def test_a_contact_person_is_found_by_phone_in_another_spelling_and_anonymised_w
     assert [getattr(contact, field) for field in cleared] == [""] * len(cleared)
     assert contact.languages == [] and contact.last_confirmed_on == timezone.localdate()
     # The history keeps its ends; the colleague is untouched.
-    assert Interaction.objects.get(pk=met.pk).contact_id == contact.pk
+    assert Entry.objects.get(pk=met.pk).target == contact
     assert Relationship.objects.get(pk=knows.pk).from_contact_id == contact.pk
     assert Contact.objects.get(pk=colleague.pk).phone == "0521 99999"
     assert AuditEvent.objects.get(verb="contact.anonymised").actor == manager

@@ -5,14 +5,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Entry
 from kiezwerk.desk.models import FieldNote
 from kiezwerk.network.models import (
     Contact,
-    Interaction,
     LegalBasis,
     Organisation,
     OrganisationKind,
@@ -321,11 +322,11 @@ def test_interaction_log(desk, district, manager):
     future = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = desk.post(url, {"kind": "call", "at": future, "organisation": str(partner_org.pk)})
     assert {e.code for e in response.context["form"].errors.as_data()["at"]} == {"future"}
-    assert not Interaction.objects.exists()
+    assert not Entry.objects.exists()
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = desk.post(url, {"kind": "call", "at": now, "organisation": str(partner_org.pk), "note": "Müll geklärt"})
     assert response.status_code == 302 and response.url == partner_org.get_absolute_url()
-    assert Interaction.objects.get().author == manager
+    assert Entry.objects.get().author == manager
     assert "Müll geklärt" in desk.get(partner_org.get_absolute_url()).content.decode()
 
 
@@ -351,10 +352,85 @@ def test_conversation_notes_naming_a_partner_appear_in_its_activity(desk, distri
 def test_activity_is_newest_first_and_merges_interactions(district, manager):
     org = organisation(district, "Stadtteilmütter")
     old = timezone.now() - timedelta(days=5)
-    Interaction.objects.create(district=district, kind="meeting", at=old, organisation=org, note="Treffen")
+    Entry.objects.create(district=district, kind="meeting", created_at=old, target=org, text="Treffen")
     FieldNote.objects.create(district=district, at=timezone.now(), met="Stadtteilmütter", text="Neu")
     detail = selectors.organisation_detail(organisation=org, districts=[district])
     assert [e.text for e in detail["activity"]] == ["Stadtteilmütter: Neu", "Treffen"]
+
+
+def test_an_interaction_is_an_internal_entry_of_the_organisation_about_the_person(desk, district, manager):
+    org = organisation(district, "Stadtteilmütter")
+    other_org = organisation(district, "Hausverwaltung")
+    ayse = person(district, "Ayşe Yılmaz", organisation=org)
+    at = timezone.now() - timedelta(hours=2)
+    met = services.interaction_record(
+        district=district, actor=manager, kind="meeting", at=at, organisation=other_org, contact=ayse, note="Hoffest"
+    )
+    called = services.interaction_record(district=district, actor=manager, kind="call", at=at, contact=ayse, note="Ok")
+    assert (met.target, met.context, met.created_at, met.is_public) == (other_org, ayse, at, False)
+    assert (called.target, called.context) == (ayse, None)
+    recorded = AuditEvent.objects.filter(verb="interaction.recorded").order_by("pk")
+    assert [(a.target_type, a.target_id) for a in recorded] == [
+        ("network.organisation", str(other_org.pk)),
+        ("network.contact", str(ayse.pk)),
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.interaction_record(district=district, actor=manager, kind="note", at=at, contact=ayse)
+    assert codes(error.value) == {"invalid_choice"}
+
+    # Her organisation's page shows both, naming her; the other organisation's page its own one.
+    org_page = desk.get(org.get_absolute_url()).content.decode()
+    assert "Hoffest" in org_page and "Ok" in org_page
+    assert [
+        e.person for e in selectors.organisation_detail(organisation=other_org, districts=[district])["activity"]
+    ] == ["Ayşe Yılmaz"]
+    # Newest first; at the same time, the later entry first.
+    assert [e.text for e in selectors.contact_detail(contact=ayse, districts=[district])["activity"]] == [
+        "Ok",
+        "Hoffest",
+    ]
+    # Both are hers in a privacy export.
+    assert selectors.interactions_by_contact(contacts=[ayse], districts=[district]) == {ayse.pk: [called, met]}
+    # Erasing her keeps the entries (anonymised); deleting the row takes her entries with it.
+    assert services.contact_erase(contact=ayse, district=district, actor=manager) == "anonymised"
+    ayse.delete()
+    assert not Entry.objects.exists()
+
+
+def test_a_conversation_note_made_into_an_entry_is_listed_once(district):
+    org = organisation(district, "Stadtteilmütter")
+    note = FieldNote.objects.create(district=district, at=timezone.now(), met="Stadtteilmütter", text="Sprachcafé")
+    Entry.objects.create(
+        district=district, kind="street", created_at=note.at, target=org, context=note, text="Sprachcafé"
+    )
+    detail = selectors.organisation_detail(organisation=org, districts=[district])
+    assert [(e.text, e.field_note) for e in detail["activity"]] == [("Sprachcafé", None)]
+
+
+def test_the_organisation_page_reads_its_activity_in_a_fixed_number_of_queries(
+    desk, district, manager, django_assert_num_queries
+):
+    org = organisation(district, "Stadtteilmütter")
+    people = [person(district, f"Person {n}", organisation=org) for n in range(3)]
+
+    def log(count):
+        for n in range(count):
+            services.interaction_record(
+                district=district,
+                actor=manager,
+                kind="call",
+                at=timezone.now(),
+                organisation=org,
+                contact=people[n % 3],
+            )
+
+    log(1)
+    desk.get(org.get_absolute_url())  # content types cached
+    with CaptureQueriesContext(connection) as few:
+        desk.get(org.get_absolute_url())
+    log(20)
+    with django_assert_num_queries(len(few)):
+        assert desk.get(org.get_absolute_url()).content.decode().count("Person 2") >= 7
 
 
 # Map and graph ----------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kiezwerk.accounts.services import membership_add
-from kiezwerk.core.models import AuditEvent
-from kiezwerk.network.models import Contact, Interaction, LegalBasis, Organisation, Relationship
+from kiezwerk.core.models import AuditEvent, Entry
+from kiezwerk.network.models import Contact, LegalBasis, Organisation, Relationship
 from kiezwerk.network.views import directory as views
 
 NAMES = [p.name for p in views.urlpatterns]
@@ -75,7 +75,7 @@ def snapshot(objects):
         Organisation.objects.count(),
         Contact.objects.count(),
         Relationship.objects.count(),
-        Interaction.objects.count(),
+        Entry.objects.count(),
         AuditEvent.objects.count(),
     )
 

@@ -12,10 +12,14 @@ from datetime import date
 
 import networkx as nx
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kiezwerk.concerns import selectors as concern_selectors
+from kiezwerk.core.activity import of
+from kiezwerk.core.models import Entry
 from kiezwerk.desk.models import FieldNote
 
 from ..models import (
@@ -23,7 +27,7 @@ from ..models import (
     OPEN_REFERRAL_STATUSES,
     SOLVED_OUTCOMES,
     Contact,
-    Interaction,
+    InteractionKind,
     Organisation,
     Referral,
     Relationship,
@@ -175,6 +179,28 @@ def relationship_is_current(relationship, today=None):
     )
 
 
+def interactions():
+    """The network's activity log: timeline entries of the interaction kinds (on organisations and contacts)."""
+    return Entry.objects.filter(kind__in=InteractionKind.values)
+
+
+def met_q(contacts):
+    """Q for entries with one of `contacts` (rows or ids, or a query of ids) as the person met: target or context."""
+    contact_type = ContentType.objects.get_for_model(Contact)
+    return Q(target_type=contact_type, target_id__in=contacts) | Q(context_type=contact_type, context_id__in=contacts)
+
+
+def interactions_by_contact(*, contacts, districts):
+    """The interaction entries with each of `contacts` in `districts`, newest first: {contact pk: [entry, …]}."""
+    contact_type = ContentType.objects.get_for_model(Contact)
+    met = {c.pk: [] for c in contacts}
+    entries = interactions().filter(met_q(list(met)), district__in=districts).order_by("-created_at", "-pk")
+    for entry in entries:
+        # The person is the target, or the context of an entry about their organisation.
+        met[entry.target_id if entry.target_type_id == contact_type.pk else entry.context_id].append(entry)
+    return met
+
+
 @dataclass
 class ActivityEntry:
     """One line of the activity log: an interaction, or a desk conversation note naming the partner."""
@@ -184,26 +210,38 @@ class ActivityEntry:
     text: str
     author: object
     district: object
-    interaction: Interaction | None = None
+    person: str = ""  # the contact person met, for an interaction
     field_note: FieldNote | None = None
 
 
-def _activity(*, interactions, names, districts):
-    """Interactions merged with the desk's conversation notes whose `met` names one of `names`."""
-    entries = [
+def _activity(*, entries, names, districts):
+    """Interaction entries merged with the desk's conversation notes whose `met` names one of `names`."""
+    rows = (
+        entries.select_related("author", "district")
+        # The person met: the entry's context, or its target when that is a person.
+        .annotate(person=Coalesce(F("network_contact_met__name"), F("network_contact__name")))
+        .order_by("-created_at", "-pk")[:ACTIVITY_LIMIT]
+    )
+    activity = [
         ActivityEntry(
-            at=i.at, kind=i.get_kind_display(), text=i.note, author=i.author, district=i.district, interaction=i
+            at=e.created_at,
+            kind=InteractionKind(e.kind).label,
+            text=e.text,
+            author=e.author,
+            district=e.district,
+            person=e.person or "",
         )
-        for i in interactions.select_related("author", "district", "contact", "organisation")[:ACTIVITY_LIMIT]
+        for e in rows
     ]
     names = [n.strip() for n in names if n and n.strip()]
     if names and districts:
         condition = Q()
         for name in names:
             condition |= _text_filter(name, "met")
+        made_into_entries = interactions().filter(context_type=ContentType.objects.get_for_model(FieldNote))
         notes = (
             FieldNote.objects.filter(condition, district__in=districts)
-            .exclude(interactions__isnull=False)  # already an interaction of its own
+            .exclude(pk__in=made_into_entries.values("context_id"))  # already an interaction of its own
             .select_related("author", "district")
             .order_by("-at")[:ACTIVITY_LIMIT]
         )
@@ -211,7 +249,7 @@ def _activity(*, interactions, names, districts):
             # The database's LIKE may fold ASCII only: the containment is decided here, case-insensitively.
             met = note.met.casefold()
             if any(name.casefold() in met for name in names):
-                entries.append(
+                activity.append(
                     ActivityEntry(
                         at=note.at,
                         kind="note",
@@ -221,27 +259,29 @@ def _activity(*, interactions, names, districts):
                         field_note=note,
                     )
                 )
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:ACTIVITY_LIMIT]
+    activity.sort(key=lambda e: e.at, reverse=True)
+    return activity[:ACTIVITY_LIMIT]
 
 
 def organisation_detail(*, organisation, districts, today=None):
     """What an organisation's page shows to staff of `districts` (those it serves that they look after).
 
-    Interactions, conversation notes and referrals are limited to those districts.
+    Interactions (its own and those with the people working there), conversation notes and referrals are
+    limited to those districts.
     """
     cutoff = confirm_cutoff(today)
     contacts = list(organisation.contacts.annotate(is_stale=_stale(cutoff)).order_by("name", "pk"))
     current, ended = _relationships_of(organisation=organisation, today=today)
-    interactions = Interaction.objects.filter(
-        Q(organisation=organisation) | Q(contact__organisation=organisation), district__in=districts
+    entries = interactions().filter(
+        Q(**of(organisation)) | met_q(Contact.objects.filter(organisation=organisation).values("pk")),
+        district__in=districts,
     )
     referrals = Referral.objects.filter(organisation=organisation, concern__district__in=districts)
     return {
         "contacts": contacts,
         "relationships": current,
         "relationships_ended": ended,
-        "activity": _activity(interactions=interactions, names=[organisation.name], districts=districts),
+        "activity": _activity(entries=entries, names=[organisation.name], districts=districts),
         "referrals": list(referrals.select_related("concern", "contact").order_by("-created_at", "-pk")[:50]),
         "record": referral_record(referrals),
         "served": organisation_districts(organisation),
@@ -270,12 +310,12 @@ def referral_record(referrals):
 def contact_detail(*, contact, districts, today=None):
     """What a contact's page shows to staff of `districts`."""
     current, ended = _relationships_of(contact=contact, today=today)
-    interactions = Interaction.objects.filter(contact=contact, district__in=districts)
+    entries = interactions().filter(met_q([contact.pk]), district__in=districts)
     return {
         "is_stale": contact.last_confirmed_on < confirm_cutoff(today),
         "relationships": current,
         "relationships_ended": ended,
-        "activity": _activity(interactions=interactions, names=[contact.name], districts=districts),
+        "activity": _activity(entries=entries, names=[contact.name], districts=districts),
         "referrals": list(
             Referral.objects.filter(contact=contact, concern__district__in=districts)
             .select_related("concern", "organisation")

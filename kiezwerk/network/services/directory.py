@@ -6,16 +6,19 @@ Audit rows name the fields that changed, never their values: contacts are person
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiezwerk.core import activity
 from kiezwerk.core.services import audit_record
 
-from ..models import Contact, Interaction, LegalBasis, Organisation, Relationship
+from ..models import Contact, InteractionKind, LegalBasis, Organisation, Relationship
 from ..selectors import directory as selectors
 
+NOTE_MAX_LENGTH = 5000  # an interaction's note (the entry's text)
 ORGANISATION_FIELDS = [
     "name",
     "kind",
@@ -179,7 +182,7 @@ def contact_erase(*, contact, district, actor):
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     in_use = (
         Relationship.objects.filter(Q(from_contact=contact) | Q(to_contact=contact)).exists()
-        or contact.interactions.exists()
+        or selectors.interactions().filter(selectors.met_q([contact.pk])).exists()
         or contact.referrals.exists()
     )
     if not in_use:
@@ -254,8 +257,9 @@ def relationship_end(*, relationship, district, actor, ended_on=None):
 def interaction_record(*, district, actor, kind, at, organisation=None, contact=None, note=""):
     """Log a meeting, call, e-mail, event or street contact with an organisation and/or a person.
 
+    An internal timeline entry of the organisation (about the person, when both are given), or of the person.
     Raises ValidationError with codes "partner" (neither given), "future" (more than a day ahead),
-    "organisation" (not serving the district) and the model's own field errors.
+    "organisation" (not serving the district), "invalid_choice" (no such kind) and "max_length" (note).
     """
     if organisation is None and contact is None:
         raise _error("organisation", _("Please choose an organisation or a person."), "partner")
@@ -263,10 +267,19 @@ def interaction_record(*, district, actor, kind, at, organisation=None, contact=
         raise _error("at", _("The time lies in the future."), "future")
     if organisation is not None and not selectors.organisation_serves(organisation, district):
         raise _error("organisation", _("Please choose an organisation of this district."), "organisation")
-    interaction = Interaction(
-        district=district, kind=kind, at=at, organisation=organisation, contact=contact, note=note, author=actor
+    if kind not in InteractionKind.values:
+        raise _error("kind", _("Please choose what kind of interaction it was."), "invalid_choice")
+    try:
+        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error}) from None
+    return activity.record(
+        target=organisation or contact,
+        context=contact if organisation is not None else None,
+        district=district,
+        kind=kind,
+        actor=actor,
+        text=note,
+        at=at,
+        verb="interaction.recorded",
     )
-    interaction.full_clean()
-    interaction.save()
-    audit_record(actor=actor, verb="interaction.recorded", target=interaction, district=district)
-    return interaction

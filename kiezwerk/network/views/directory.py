@@ -275,12 +275,12 @@ def interaction_create(request, slug):
     form = forms.InteractionForm(request.POST or None, district=district, initial=initial)
     if form.is_valid():
         try:
-            interaction = services.interaction_record(district=district, actor=request.user, **form.save_kwargs())
+            entry = services.interaction_record(district=district, actor=request.user, **form.save_kwargs())
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The entry has been saved."))
-            target = interaction.organisation or interaction.contact
+            target = entry.target
             fallback = (
                 target.get_absolute_url()
                 if isinstance(target, Organisation)
