@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "kiezwerk.network"
     verbose_name = _("Network")
+
+    def ready(self):
+        from kiezwerk.core import activity
+
+        from .models import ReferralStep
+
+        activity.labels(steps=ReferralStep)

@@ -1,0 +1,18 @@
+"""Update, Subscription and Redaction go: core's Entry, Follower and Redaction hold them now (0006).
+
+network.0005 (ReferralEvent, which points to Update) runs before this one (its `run_before`).
+"""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("concerns", "0006_activity_entries"),
+    ]
+
+    operations = [
+        migrations.DeleteModel(name="Redaction"),
+        migrations.DeleteModel(name="Subscription"),
+        migrations.DeleteModel(name="Update"),
+    ]
