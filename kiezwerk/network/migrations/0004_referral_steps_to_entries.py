@@ -1,6 +1,6 @@
 """A referral's steps become entries on the concern's timeline (and back).
 
-Until now each step was a ReferralEvent plus a copied concerns.Update (kind "referral"). concerns.0006 has
+Until now each step was a ReferralEvent plus a copied concerns.Update (kind "referral"). concerns.0007 has
 made every Update a core Entry and noted which (`Update.entry_id`); here each event sets context (the
 referral), `step`, `via_link` and its own text on the Entry copied from its Update, so no step is there
 twice. An event without an Update (the demo's history) gets a new internal Entry. The text is the step's
@@ -134,7 +134,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("network", "0003_remove_organisation_members"),
-        ("concerns", "0006_activity_entries"),
+        ("concerns", "0007_activity_entries"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0003_activity"),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
         ("network", "0004_referral_steps_to_entries"),
     ]
     run_before = [
-        ("concerns", "0007_delete_update_subscription_redaction"),
+        ("concerns", "0008_delete_update_subscription_redaction"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Update, Subscription and Redaction go: core's Entry, Follower and Redaction hold them now (0006).
+"""Update, Subscription and Redaction go: core's Entry, Follower and Redaction hold them now (0007).
 
 network.0005 (ReferralEvent, which points to Update) runs before this one (its `run_before`).
 """
@@ -8,7 +8,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0006_activity_entries"),
+        ("concerns", "0007_activity_entries"),
     ]
 
     operations = [

@@ -3,12 +3,12 @@
 Forward: each Update becomes a core Entry (target the concern, district the concern's; `language` the
 resident's for "created", else blank), each Subscription a core Follower (same token: links in mails
 already sent keep working), each Redaction a core Redaction (a photo's: `item_id` = the photo's id).
-`Update.entry_id` keeps which Entry an Update became, for network.0004 (referral steps); it goes with
-the model in 0007. Backward: the concern's entries, followers and redactions become rows of the old
+`Update.entry_id` (0006) keeps which Entry an Update became, for network.0004 (referral steps); it goes
+with the model in 0008. Backward: the concern's entries, followers and redactions become rows of the old
 models again and are deleted from core (the referral steps are turned back by network.0004 first).
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 BATCH = 2000
 
@@ -171,16 +171,9 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0005_update_kind_referral"),
+        ("concerns", "0006_update_entry_id"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0003_activity"),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name="update",
-            name="entry_id",
-            field=models.PositiveBigIntegerField(null=True, blank=True, editable=False),
-        ),
-        migrations.RunPython(forward, backward),
-    ]
+    operations = [migrations.RunPython(forward, backward)]
