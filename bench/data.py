@@ -9,13 +9,14 @@ import random
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from kiezwerk.accounts.models import Role, User
-from kiezwerk.concerns.models import Category, Concern, Moderation, Update, UpdateKind
-from kiezwerk.core.models import District
+from kiezwerk.concerns.models import Category, Concern, EntryKind, Moderation
+from kiezwerk.core.models import District, Entry
 from kiezwerk.core.services import district_load
 
 DISTRICTS = 10
@@ -457,14 +458,15 @@ def _team(district):
     return users
 
 
-def _updates(rng, concern):
+def _entries(rng, concern, concern_type):
     """The "created" entry (as the app writes it), now and then a public reply or an internal note."""
-    yield Update(concern=concern, kind=UpdateKind.CREATED, created_at=concern.created_at)
+    of = {"target_type": concern_type, "target_id": concern.pk, "district_id": concern.district_id}
+    yield Entry(**of, kind=EntryKind.CREATED, is_public=True, language=concern.language, created_at=concern.created_at)
     roll, later = rng.random(), concern.updated_at
     if roll < 0.1:
-        yield Update(concern=concern, kind=UpdateKind.REPLY, text="Danke, wir kümmern uns.", created_at=later)
+        yield Entry(**of, kind=EntryKind.REPLY, is_public=True, text="Danke, wir kümmern uns.", created_at=later)
     elif roll < 0.15:
-        yield Update(concern=concern, kind=UpdateKind.NOTE, is_public=False, text="intern", created_at=later)
+        yield Entry(**of, kind=EntryKind.NOTE, text="intern", created_at=later)
 
 
 def fill(seed=1):
@@ -481,6 +483,7 @@ def fill(seed=1):
         # Concerns arrive over two years, all districts mixed, in time order (as in a real database).
         times = sorted(now - timedelta(days=rng.uniform(0, DAYS)) for _ in range(DISTRICTS * CONCERNS_PER_DISTRICT))
         owners = [d for d in districts for _ in range(CONCERNS_PER_DISTRICT)]
+        concern_type = ContentType.objects.get_for_model(Concern)
         rng.shuffle(owners)
         for start in range(0, len(times), BATCH):
             batch = [
@@ -488,7 +491,8 @@ def fill(seed=1):
                 for n in range(start, min(start + BATCH, len(times)))
             ]
             Concern.objects.bulk_create(batch)
-            Update.objects.bulk_create([u for concern in batch for u in _updates(rng, concern)], batch_size=BATCH)
+            entries = [e for concern in batch for e in _entries(rng, concern, concern_type)]
+            Entry.objects.bulk_create(entries, batch_size=BATCH)
         District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

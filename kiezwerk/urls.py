@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("kiezwerk.concerns.urls")),
     path("", include("kiezwerk.core.urls")),
+    path("", include("kiezwerk.concerns.urls")),
     path("desk/", include("kiezwerk.desk.urls")),
     path("", include("kiezwerk.network.urls")),
     path("accounts/", include("allauth.urls")),

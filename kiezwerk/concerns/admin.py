@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 
-from .models import Category, Concern, Update
+from kiezwerk.core.models import Entry
+
+from .models import Category, Concern
 
 
 @admin.register(Category)
@@ -9,8 +12,9 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["district", "sensitive", "is_active"]
 
 
-class UpdateInline(admin.TabularInline):
-    model = Update
+class EntryInline(GenericTabularInline):
+    model = Entry
+    ct_field, ct_fk_field = "target_type", "target_id"
     extra = 0
     fields = ["kind", "is_public", "text", "created_at"]
     readonly_fields = fields
@@ -23,4 +27,4 @@ class ConcernAdmin(admin.ModelAdmin):
     list_filter = ["district", "status", "moderation", "channel"]
     search_fields = ["title"]
     readonly_fields = ["reporter", "tracking_token_hash", "supporter_count"]
-    inlines = [UpdateInline]
+    inlines = [EntryInline]

@@ -1,6 +1,7 @@
 import os
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kiezwerk.core.models import TimeStampedModel
+# Moderation and PUBLIC_MODERATION are core's (any contribution is moderated alike); imported from here too.
+from kiezwerk.core.models import PUBLIC_MODERATION, Entry, Follower, Moderation, Redaction, TimeStampedModel
 
 
 class ConcernStatus(models.TextChoices):
@@ -23,16 +25,6 @@ class ConcernStatus(models.TextChoices):
 
 OPEN_STATUSES = [ConcernStatus.NEW, ConcernStatus.TRIAGED, ConcernStatus.REFERRED, ConcernStatus.IN_PROGRESS]
 CLOSED_STATUSES = [ConcernStatus.RESOLVED, ConcernStatus.DECLINED, ConcernStatus.DUPLICATE]
-
-
-class Moderation(models.TextChoices):
-    NOT_REQUIRED = "not_required", _("Not required")
-    PENDING = "pending", _("Awaiting review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Not published")
-
-
-PUBLIC_MODERATION = [Moderation.NOT_REQUIRED, Moderation.APPROVED]
 
 
 class Channel(models.TextChoices):
@@ -122,6 +114,11 @@ class Concern(TimeStampedModel):
     # Idempotency key of a form captured on the desk or the street round: stored once.
     capture_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
+    # The activity layer (core.activity): timeline entries, e-mail followers, redactions of this concern.
+    entries = GenericRelation(Entry, "target_id", "target_type", related_query_name="concern")
+    followers = GenericRelation(Follower, "target_id", "target_type", related_query_name="concern")
+    redactions = GenericRelation(Redaction, "target_id", "target_type", related_query_name="concern")
+
     objects = ConcernQuerySet.as_manager()
 
     class Meta:
@@ -209,38 +206,15 @@ class Photo(models.Model):
         return self.image.name
 
 
-class UpdateKind(models.TextChoices):
+class EntryKind(models.TextChoices):
+    """The kinds of a concern's timeline entries (core.Entry.kind)."""
+
     CREATED = "created", _("Reported")
     REPLY = "reply", _("Public reply")
     NOTE = "note", _("Internal note")
     STATUS = "status", _("Status change")
     REVIEW = "review", _("Review")
     REFERRAL = "referral", _("Partner")
-
-
-class Update(models.Model):
-    """One entry on a concern's timeline."""
-
-    concern = models.ForeignKey(Concern, models.CASCADE, related_name="updates")
-    kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind)
-    is_public = models.BooleanField(_("public"), default=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    text = models.TextField(_("text"), blank=True, max_length=5000)
-    old_status = models.CharField(max_length=20, choices=ConcernStatus, blank=True)
-    new_status = models.CharField(max_length=20, choices=ConcernStatus, blank=True)
-    created_at = models.DateTimeField(_("time"), db_index=True)
-
-    class Meta:
-        verbose_name = _("update")
-        verbose_name_plural = _("updates")
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["concern", "is_public", "created_at"], name="update_timeline")]
-        constraints = [
-            models.CheckConstraint(condition=~Q(kind="note") | Q(is_public=False), name="update_note_internal")
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.concern_id})"
 
 
 class Support(models.Model):
@@ -260,46 +234,7 @@ class Support(models.Model):
         return f"+1 → {self.concern_id}"
 
 
-class Subscription(models.Model):
-    """An e-mail address that follows a concern, after confirming it."""
-
-    concern = models.ForeignKey(Concern, models.CASCADE, related_name="subscriptions")
-    email = models.EmailField(_("e-mail address"))
-    language = models.CharField(max_length=10, default="de")
-    token = models.CharField(max_length=43, unique=True, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("subscription")
-        verbose_name_plural = _("subscriptions")
-        constraints = [models.UniqueConstraint(fields=["concern", "email"], name="subscription_once")]
-
-    def __str__(self):
-        return f"{self.email} → {self.concern_id}"
-
-
 class RedactionField(models.TextChoices):
     TITLE = "title", _("Subject")
     DESCRIPTION = "description", _("Description")
     PHOTO = "photo", _("Photo")
-
-
-class Redaction(models.Model):
-    """What a moderator changed to protect someone, with the original kept for staff."""
-
-    concern = models.ForeignKey(Concern, models.CASCADE, related_name="redactions")
-    field = models.CharField(_("field"), max_length=20, choices=RedactionField)
-    photo = models.ForeignKey(Photo, models.SET_NULL, null=True, blank=True, related_name="+")
-    original = models.TextField(_("original"), blank=True)
-    reason = models.CharField(_("reason"), max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("redaction")
-        verbose_name_plural = _("redactions")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_field_display()} ({self.concern_id})"

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kiezwerk.core import privacy
+from kiezwerk.core.models import Entry, Follower
 
 from . import services
-from .models import Concern, Photo, Subscription, Update
+from .models import Concern, Photo
 
 
 def _concerns(subject):
@@ -26,9 +27,10 @@ def _concerns(subject):
 
 
 def _subscriptions(subject):
+    """The person's following of concerns (core.Follower), by e-mail address."""
     if not subject.email:
-        return Subscription.objects.none()
-    return Subscription.objects.filter(concern__district__in=subject.districts, email__iexact=subject.email)
+        return Follower.objects.none()
+    return Follower.objects.filter(concern__district__in=subject.districts, email__iexact=subject.email)
 
 
 class Reporters(privacy.Provider):
@@ -45,9 +47,9 @@ class Reporters(privacy.Provider):
         for c in _concerns(subject).order_by("pk"):
             details = " · ".join(v for v in (c.reporter_name, c.reporter_email, c.reporter_phone) if v) or "–"
             records.append(privacy.Record(f"#{c.pk} {c.title} ({details})", reverse("desk:concern", args=[c.pk])))
-        for s in _subscriptions(subject).select_related("concern").order_by("pk"):
-            text = _("Follows #%(number)s %(title)s") % {"number": s.concern_id, "title": s.concern.title}
-            records.append(privacy.Record(text, reverse("desk:concern", args=[s.concern_id])))
+        for s in _subscriptions(subject).prefetch_related("target").order_by("pk"):
+            text = _("Follows #%(number)s %(title)s") % {"number": s.target_id, "title": s.target.title}
+            records.append(privacy.Record(text, reverse("desk:concern", args=[s.target_id])))
         return records
 
     def export(self, subject):
@@ -56,8 +58,8 @@ class Reporters(privacy.Provider):
         for concern_id in Photo.objects.filter(concern__in=concerns).values_list("concern_id", flat=True):
             photo_counts[concern_id] = photo_counts.get(concern_id, 0) + 1
         public_updates = {}
-        for update in Update.objects.filter(concern__in=concerns, is_public=True).order_by("created_at"):
-            public_updates.setdefault(update.concern_id, []).append(
+        for update in Entry.objects.filter(concern__in=concerns, is_public=True).order_by("created_at", "pk"):
+            public_updates.setdefault(update.target_id, []).append(
                 {
                     "at": update.created_at.isoformat(),
                     "kind": update.kind,
@@ -91,7 +93,7 @@ class Reporters(privacy.Provider):
             ],
             "subscriptions": [
                 {
-                    "concern": s.concern_id,
+                    "concern": s.target_id,
                     "language": s.language,
                     "created": s.created_at.isoformat(),
                     "confirmed": s.confirmed_at.isoformat() if s.confirmed_at else None,
@@ -101,7 +103,7 @@ class Reporters(privacy.Provider):
         }
 
     def erase(self, subject, *, actor):
-        return services.reporter_erase(concerns=_concerns(subject), subscriptions=_subscriptions(subject), actor=actor)
+        return services.reporter_erase(concerns=_concerns(subject), followers=_subscriptions(subject), actor=actor)
 
     def retain(self, *, now):
         """Reporters of concerns closed longer than RETENTION_MONTHS are anonymised."""

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kiezwerk.core import geo
+from kiezwerk.core.models import Entry
 
-from .models import Category, Concern, Photo, Update
+from .models import Category, Concern, Photo
 
 CSV_FIELDS = [
     "id",
@@ -86,8 +87,9 @@ def concern_list_public(*, district, status=None, category=None, period=None):
 
 
 def concern_timeline(*, concern, include_internal=False):
-    updates = Update.objects.filter(concern=concern).select_related("author")
-    return updates if include_internal else updates.filter(is_public=True)
+    """The concern's timeline entries, oldest first; a referral step comes with its referral and organisation."""
+    entries = Entry.objects.filter(concern=concern).select_related("author").prefetch_related("context__organisation")
+    return entries if include_internal else entries.filter(is_public=True)
 
 
 def concern_nearby(*, lat, lon, category, radius_m=None, limit=5):

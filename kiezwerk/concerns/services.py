@@ -1,4 +1,8 @@
-"""Writes for concerns: intake, photos, support, subscriptions, replies, review, and the desk's changes."""
+"""Writes for concerns: intake, photos, support, replies, review, and the desk's changes.
+
+The timeline, followers and redactions are core's activity layer: every entry is written by
+`activity.record` (with its audit row and the followers' mails), following is `activity.follow`.
+"""
 
 import hashlib
 import io
@@ -19,6 +23,7 @@ from kiezwerk.core import activity
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.mail import mail_send
+from kiezwerk.core.models import Follower
 from kiezwerk.core.services import audit_record, district_touch
 
 from .models import (
@@ -26,14 +31,11 @@ from .models import (
     Channel,
     Concern,
     ConcernStatus,
+    EntryKind,
     Moderation,
     Photo,
-    Redaction,
     RedactionField,
-    Subscription,
     Support,
-    Update,
-    UpdateKind,
 )
 
 # The state machine: which status may follow which. Closed concerns may be reopened.
@@ -216,24 +218,26 @@ def concern_report(
     concern.full_clean()
     concern.save()
     photos_attach(concern=concern, photos=photos)
-    Update.objects.create(concern=concern, kind=UpdateKind.CREATED, created_at=concern.created_at)
     if concern.reporter_email:
         # The reporter follows their concern: replies and status changes reach them by e-mail.
-        Subscription.objects.create(
-            concern=concern,
+        Follower.objects.create(
+            target=concern,
             email=concern.reporter_email,
             language=language,
             token=secrets.token_urlsafe(32),
             confirmed_at=timezone.now(),
         )
-    audit_record(
-        actor=actor or reporter,
-        verb="concern.reported",
+    activity.record(
         target=concern,
+        kind=EntryKind.CREATED,
+        actor=actor or reporter,
+        is_public=True,
+        language=language,  # the text of a report is in the resident's language
         district=district,
-        category=category.slug,
-        channel=channel,
-        photos=len(photos),
+        at=concern.created_at,
+        notify=False,  # the reporter gets the tracking link instead
+        verb="concern.reported",
+        audit={"category": category.slug, "channel": channel, "photos": len(photos)},
     )
     if concern.is_public:
         district_touch(district=district)
@@ -277,53 +281,6 @@ def concern_support(*, concern, fingerprint, user=None):
     return True
 
 
-@transaction.atomic
-def subscription_request(*, concern, email, language="de"):
-    """Ask to follow a concern by e-mail; a confirmation mail is sent (again, if not confirmed)."""
-    email = email.strip().lower()
-    subscription, _created = Subscription.objects.get_or_create(
-        concern=concern, email=email, defaults={"language": language, "token": secrets.token_urlsafe(32)}
-    )
-    if subscription.confirmed_at is None:
-        subscription_send_confirmation(subscription=subscription)
-    return subscription
-
-
-def subscription_send_confirmation(*, subscription):
-    unsubscribe_url = settings.SITE_URL + reverse("concerns:unsubscribe", args=[subscription.token])
-    mail_send(
-        to=subscription.email,
-        template="concerns/email/subscription_confirm",
-        context={
-            "concern": subscription.concern,
-            "concern_url": settings.SITE_URL + subscription.concern.get_absolute_url(),
-            "confirm_url": settings.SITE_URL + reverse("concerns:subscription-confirm", args=[subscription.token]),
-            "unsubscribe_url": unsubscribe_url,
-        },
-        language=subscription.language,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        district=subscription.concern.district,
-    )
-
-
-def subscription_confirm(*, token):
-    """Confirm a subscription. Returns it, or None for an unknown token."""
-    subscription = Subscription.objects.select_related("concern").filter(token=token).first()
-    if subscription and subscription.confirmed_at is None:
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["confirmed_at"])
-    return subscription
-
-
-def subscription_cancel(*, token):
-    """Forget a subscription (the address is deleted). Returns the concern, or None."""
-    subscription = Subscription.objects.select_related("concern").filter(token=token).first()
-    if subscription is None:
-        return None
-    subscription.delete()
-    return subscription.concern
-
-
 def reason_required(old_status, new_status):
     """Residents need a public reason when their concern is resolved, declined or reopened."""
     return new_status in REASON_REQUIRED or (old_status in CLOSED_STATUSES and new_status not in CLOSED_STATUSES)
@@ -343,10 +300,11 @@ def transition_check(concern, new_status):
 
 
 @transaction.atomic
-def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, at=None):
+def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, at=None, language=""):
     """Add a public reply or an internal note; a public reply may change the status along the state machine.
 
-    Status changes are always public. Subscribers get an e-mail for every public update.
+    Status changes are always public. Followers get an e-mail for every public entry. `language` is the
+    language of `text` where it is known (a reply template's, a notice written in the resident's language).
     Raises ValidationError with code "transition", "duplicate", "reason", "empty" or "internal_status".
     """
     concern = Concern.objects.select_for_update().select_related("district").get(pk=concern.pk)
@@ -369,41 +327,29 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
     if not text and not status_changed:
         raise ValidationError(_("Please write a reply."), code="empty")
     at = at or timezone.now()
-    update = Update.objects.create(
-        concern=concern,
-        kind=UpdateKind.STATUS if status_changed else (UpdateKind.REPLY if is_public else UpdateKind.NOTE),
-        is_public=is_public,
-        author=actor,
-        text=text,
-        old_status=old_status if status_changed else "",
-        new_status=new_status if status_changed else "",
-        created_at=at,
-    )
     if status_changed:
         _status_set(concern, new_status, at)
-        audit_record(
-            actor=actor,
-            verb="concern.status_changed",
-            target=concern,
-            district=concern.district,
-            before=old_status,
-            after=new_status,
-            update=update.pk,
-        )
+        verb, audit = "concern.status_changed", {"before": old_status, "after": new_status, "update": activity.ENTRY_ID}
     else:
-        audit_record(
-            actor=actor,
-            verb="concern.replied" if is_public else "concern.noted",
-            target=concern,
-            district=concern.district,
-            update=update.pk,
-            length=len(text),
-        )
-    if is_public:
-        update_notify(update=update)
-        if concern.is_public:
-            district_touch(district=concern.district)
-    return update
+        verb = "concern.replied" if is_public else "concern.noted"
+        audit = {"update": activity.ENTRY_ID, "length": len(text)}
+    entry = activity.record(
+        target=concern,
+        kind=EntryKind.STATUS if status_changed else (EntryKind.REPLY if is_public else EntryKind.NOTE),
+        actor=actor,
+        text=text,
+        is_public=is_public,
+        language=language if text else "",
+        district=concern.district,
+        old_status=old_status if status_changed else "",
+        new_status=new_status if status_changed else "",
+        at=at,
+        verb=verb,
+        audit=audit,
+    )
+    if is_public and concern.is_public:
+        district_touch(district=concern.district)
+    return entry
 
 
 def _status_set(concern, new_status, at):
@@ -414,46 +360,6 @@ def _status_set(concern, new_status, at):
         concern.follow_up_on = None  # nothing left to follow up
         fields.append("follow_up_on")
     concern.save(update_fields=fields)
-
-
-def update_notify(*, update, subscription_ids=None):
-    """Put one mail per confirmed subscription of the update's concern into the outbox (never for notes).
-
-    Called in the transaction that writes the update: the mails are stored with it.
-    """
-    if not update.is_public:
-        return
-    subscriptions = Subscription.objects.filter(confirmed_at__isnull=False)
-    if subscription_ids is None:
-        subscriptions = subscriptions.filter(concern=update.concern_id)
-    else:
-        subscriptions = subscriptions.filter(pk__in=subscription_ids)
-    for subscription in subscriptions:
-        update_send(update=update, subscription=subscription)
-
-
-def update_send(*, update, subscription):
-    """One notification mail about a public update, in the subscriber's language."""
-    if not update.is_public:
-        raise ValueError("Internal notes are never mailed.")
-    concern = update.concern
-    unsubscribe_url = settings.SITE_URL + reverse("concerns:unsubscribe", args=[subscription.token])
-    mail_send(
-        to=subscription.email,
-        template="concerns/email/update",
-        context={
-            "concern": concern,
-            "update": update,
-            "concern_url": settings.SITE_URL + concern.get_absolute_url() if concern.is_public else "",
-            "original_url": settings.SITE_URL + concern.duplicate_of.get_absolute_url()
-            if concern.duplicate_of_id and update.new_status == ConcernStatus.DUPLICATE
-            else "",
-            "unsubscribe_url": unsubscribe_url,
-        },
-        language=subscription.language,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        district=concern.district,
-    )
 
 
 @transaction.atomic
@@ -467,21 +373,14 @@ def concern_review(*, concern, actor, publish):
         raise ValidationError(_("This concern is not awaiting review."), code="not_pending")
     concern.moderation = Moderation.APPROVED if publish else Moderation.REJECTED
     concern.save(update_fields=["moderation", "updated_at"])
-    Update.objects.create(
-        concern=concern,
-        kind=UpdateKind.REVIEW,
-        is_public=False,
-        author=actor,
-        text=concern.get_moderation_display(),
-        created_at=timezone.now(),
-    )
-    audit_record(
-        actor=actor,
-        verb="concern.reviewed",
+    activity.record(
         target=concern,
+        kind=EntryKind.REVIEW,
+        actor=actor,
+        text=concern.get_moderation_display(),
         district=concern.district,
-        before=Moderation.PENDING,
-        after=concern.moderation,
+        verb="concern.reviewed",
+        audit={"before": Moderation.PENDING, "after": concern.moderation},
     )
     district_touch(district=concern.district)
     return concern
@@ -588,10 +487,10 @@ def concern_follow_up(*, concern, actor, on):
 
 @transaction.atomic
 def concern_mark_duplicate(*, concern, actor, original, text=""):
-    """Close `concern` as a duplicate of `original`; its supporters and subscribers move over.
+    """Close `concern` as a duplicate of `original`; its supporters and followers move over.
 
-    The subscribers of the duplicate (the reporter among them) are told by the public status
-    update, which names the original. The duplicate itself counts as one supporter of the
+    The followers of the duplicate (the reporter among them) are told by the public status
+    entry, which names the original. The duplicate itself counts as one supporter of the
     original. Raises ValidationError with code "same", "district", "original_duplicate" or
     "transition".
     """
@@ -614,16 +513,6 @@ def concern_mark_duplicate(*, concern, actor, original, text=""):
             "title": original.title,
             "number": original.pk,
         }
-    update = Update.objects.create(
-        concern=concern,
-        kind=UpdateKind.STATUS,
-        is_public=True,
-        author=actor,
-        text=f"{notice}\n\n{text.strip()}".strip(),
-        old_status=concern.status,
-        new_status=ConcernStatus.DUPLICATE,
-        created_at=at,
-    )
     old_status = concern.status
     concern.duplicate_of = original
     _status_set(concern, ConcernStatus.DUPLICATE, at)
@@ -641,30 +530,32 @@ def concern_mark_duplicate(*, concern, actor, original, text=""):
     original.save(update_fields=["supporter_count", "updated_at"])
     Concern.objects.filter(pk=concern.pk).update(supporter_count=0)
 
-    # Subscribers follow the original from now on; each is told once, about the duplicate.
-    recipients = []
-    for subscription in list(concern.subscriptions.all()):
-        existing = original.subscriptions.filter(email=subscription.email).first()
-        if existing:
-            subscription.delete()
-            subscription = existing
-        else:
-            subscription.concern = original
-            subscription.save(update_fields=["concern"])
-        if subscription.confirmed_at:
-            recipients.append(subscription.pk)
-    update_notify(update=update, subscription_ids=recipients)
-    audit_record(
-        actor=actor,
-        verb="concern.marked_duplicate",
+    # Followers follow the original from now on; each confirmed one (also one who followed both) is told once.
+    emails = list(concern.followers.filter(confirmed_at__isnull=False).values_list("email", flat=True))
+    activity.followers_move(source=concern, target=original)
+    recipients = list(original.followers.filter(email__in=emails, confirmed_at__isnull=False))
+    entry = activity.record(
         target=concern,
+        kind=EntryKind.STATUS,
+        actor=actor,
+        text=f"{notice}\n\n{text.strip()}".strip(),
+        is_public=True,
+        language=concern.language if not text.strip() else "",
         district=concern.district,
-        before=old_status,
-        after=ConcernStatus.DUPLICATE,
-        original=original.pk,
-        supports_moved=moved_supports,
-        subscriptions_moved=len(recipients),
+        old_status=old_status,
+        new_status=ConcernStatus.DUPLICATE,
+        at=at,
+        verb="concern.marked_duplicate",
+        audit={
+            "before": old_status,
+            "after": ConcernStatus.DUPLICATE,
+            "original": original.pk,
+            "supports_moved": moved_supports,
+            "subscriptions_moved": len(recipients),
+        },
+        notify=False,  # the duplicate has no followers left: they are told below, on the original
     )
+    activity.followers_notify(entry=entry, followers=recipients)
     district_touch(district=concern.district)
     return concern
 
@@ -689,8 +580,8 @@ def concern_redact(*, concern, actor, field, text, reason):
     setattr(concern, field, text)
     concern.full_clean(exclude=["capture_key", "duplicate_of", "assignee", "reporter"])
     concern.save(update_fields=[field, "updated_at"])
-    redaction = Redaction.objects.create(
-        concern=concern, field=field, original=original, reason=reason.strip(), actor=actor
+    redaction = activity.redaction_record(
+        target=concern, field=field, original=original, reason=reason.strip(), actor=actor
     )
     audit_record(
         actor=actor,
@@ -729,8 +620,8 @@ def photo_redact(*, photo, actor, reason):
     storage = photo.image.storage
     transaction.on_commit(lambda: (storage.delete(old_image), storage.delete(old_thumb)))
     concern = photo.concern
-    redaction = Redaction.objects.create(
-        concern=concern, field=RedactionField.PHOTO, photo=photo, reason=reason.strip(), actor=actor
+    redaction = activity.redaction_record(
+        target=concern, field=RedactionField.PHOTO, item_id=photo.pk, original="", reason=reason.strip(), actor=actor
     )
     audit_record(
         actor=actor,
@@ -749,7 +640,7 @@ def photo_redact(*, photo, actor, reason):
 
 @transaction.atomic
 def reporter_anonymise(*, concerns, actor, reason):
-    """Clear reporter name, e-mail, phone and account link; delete the reporter's subscriptions.
+    """Clear reporter name, e-mail, phone and account link; the reporter no longer follows it nor signs its report.
 
     The concerns themselves stay. Returns how many concerns were changed.
     """
@@ -759,7 +650,9 @@ def reporter_anonymise(*, concerns, actor, reason):
         emails = {e for e in (concern.reporter_email, concern.reporter.email if concern.reporter else "") if e}
         if not (emails or concern.reporter_name or concern.reporter_phone or concern.reporter_id):
             continue
-        Subscription.objects.filter(concern=concern, email__in=emails).delete()
+        concern.followers.filter(email__in=emails).delete()
+        if concern.reporter_id:
+            concern.entries.filter(kind=EntryKind.CREATED, author=concern.reporter_id).update(author=None)
         concern.reporter_name = concern.reporter_email = concern.reporter_phone = ""
         concern.reporter = None
         concern.contact_consent_at = None
@@ -774,12 +667,12 @@ def reporter_anonymise(*, concerns, actor, reason):
 
 
 @transaction.atomic
-def reporter_erase(*, concerns, subscriptions, actor):
-    """A person's request (Art. 17): anonymise the concerns they reported, delete their subscriptions. Counts."""
-    # Counted first: anonymising deletes the subscriptions to the person's own concerns.
-    unsubscribed = subscriptions.count()
+def reporter_erase(*, concerns, followers, actor):
+    """A person's request (Art. 17): anonymise the concerns they reported, delete their following. Counts."""
+    # Counted first: anonymising deletes the following of the person's own concerns.
+    unsubscribed = followers.count()
     anonymised = reporter_anonymise(concerns=concerns, actor=actor, reason="request")
-    subscriptions.delete()
+    followers.delete()
     return {"concerns": anonymised, "subscriptions": unsubscribed}
 
 

@@ -17,8 +17,6 @@ urlpatterns = [
     path("concerns/<int:pk>/flag/", views.concern_flag, name="concern-flag"),
     path("concerns/<int:pk>/review/", views.concern_review, name="concern-review"),
     path("track/<str:token>/", views.track, name="track"),
-    path("subscriptions/<str:token>/confirm/", views.subscription_confirm, name="subscription-confirm"),
-    path("subscriptions/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("open-data/<slug:slug>/concerns.geojson", views.open_data_geojson, name="open-data-geojson"),
     path("open-data/<slug:slug>/concerns.csv", views.open_data_csv, name="open-data-csv"),
 ]

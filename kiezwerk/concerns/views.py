@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.core import access
+from kiezwerk.core import access, activity
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits
@@ -20,7 +19,7 @@ from kiezwerk.core.models import District
 
 from . import rules, selectors, services
 from .forms import ConcernFilterForm, FlagForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
-from .models import Concern, Subscription
+from .models import Concern
 
 PAGE_SIZE = 20
 
@@ -150,31 +149,11 @@ def concern_subscribe(request, pk):
     concern = rules.concern_for_viewer(request.user, pk)
     form = SubscribeForm(request.POST)
     if form.is_valid():
-        services.subscription_request(concern=concern, email=form.cleaned_data["email"], language=get_language())
+        activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
         messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
         return redirect(concern)
     context = {**_detail_context(request, concern), "subscribe_form": form}
     return render(request, "concerns/concern_detail.html", context, status=400)
-
-
-@access.public
-@require_GET
-def subscription_confirm(request, token):
-    subscription = services.subscription_confirm(token=token)
-    if subscription is None:
-        return render(request, "concerns/subscription_unknown.html", status=404)
-    return render(request, "concerns/subscription_confirmed.html", {"subscription": subscription})
-
-
-@access.public
-@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token.
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
-    if request.method == "POST":
-        concern = services.subscription_cancel(token=token)
-        return render(request, "concerns/unsubscribed.html", {"concern": concern})
-    subscription = get_object_or_404(Subscription.objects.select_related("concern"), token=token)
-    return render(request, "concerns/unsubscribe.html", {"subscription": subscription})
 
 
 @access.requires(rules.can_moderate_concern, load=rules.visible_concern)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .mail import mail_send
-from .models import Entry, Flag, Follower, Redaction
+from .models import ENTRY_LABELS, Entry, Flag, Follower, Redaction
 from .services import audit_record
 
 
@@ -41,6 +41,13 @@ def register(model, *, update, confirm, district=None):
     _mails[model._meta.label_lower] = Mails(update=update, confirm=confirm, district=district)
 
 
+def labels(*, kinds=None, steps=None, statuses=None):
+    """Name the values an app stores in entries (TextChoices): `entry.get_kind_display()` and the like show them."""
+    for field, choices in (("kind", kinds), ("step", steps), ("status", statuses)):
+        if choices is not None:
+            ENTRY_LABELS[field].update(choices.choices)
+
+
 def _mails_for(target):
     try:
         return _mails[target._meta.label_lower]
@@ -54,6 +61,9 @@ def of(target):
 
 
 # Timeline --------------------------------------------------------------------------------------------
+
+# A value in `record`'s audit data that stands for the new entry's id (e.g. {"update": ENTRY_ID}).
+ENTRY_ID = object()
 
 
 def record(
@@ -95,7 +105,8 @@ def record(
         created_at=at or timezone.now(),
     )
     if verb:
-        audit_record(actor=actor, verb=verb, target=target, district=district, **(audit or {}))
+        data = {key: entry.pk if value is ENTRY_ID else value for key, value in (audit or {}).items()}
+        audit_record(actor=actor, verb=verb, target=target, district=district, **data)
     if is_public and notify:
         followers_notify(entry=entry)
     return entry

@@ -190,6 +190,11 @@ def _target(prefix, *, null=False):
     )
 
 
+# What the values apps store in an entry's kind, step and statuses mean: {field: {value: label}},
+# filled by each app at start-up (core.activity.labels), read by Entry.get_kind_display() and the like.
+ENTRY_LABELS = {"kind": {}, "step": {}, "status": {}}
+
+
 class Entry(models.Model):
     """One entry on the timeline of any object: a concern now, an organisation's activity log, later projects.
 
@@ -230,6 +235,19 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.target_type_id}:{self.target_id})"
+
+    # Like Django's get_FOO_display for choices; the labels come from the owning apps (ENTRY_LABELS).
+    def get_kind_display(self):
+        return ENTRY_LABELS["kind"].get(self.kind, self.kind)
+
+    def get_step_display(self):
+        return ENTRY_LABELS["step"].get(self.step, self.step)
+
+    def get_old_status_display(self):
+        return ENTRY_LABELS["status"].get(self.old_status, self.old_status)
+
+    def get_new_status_display(self):
+        return ENTRY_LABELS["status"].get(self.new_status, self.new_status)
 
 
 class Follower(models.Model):

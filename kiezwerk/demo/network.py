@@ -31,17 +31,17 @@ from django.utils.text import slugify
 from kiezwerk.accounts.models import RoleKind
 from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns import services as concern_services
-from kiezwerk.concerns.models import Concern, ConcernStatus, Moderation, Update
+from kiezwerk.concerns.models import Concern, ConcernStatus, EntryKind, Moderation
+from kiezwerk.core.models import Entry
 from kiezwerk.network.models import (
     SOLVED_OUTCOMES,
     Contact,
     Organisation,
     Outcome,
     Referral,
-    ReferralEvent,
-    ReferralEventKind,
     ReferralPlan,
     ReferralStatus,
+    ReferralStep,
     Relationship,
     Visibility,
 )
@@ -240,7 +240,7 @@ class History:
                 updated_at=reported,
                 moderation=Moderation.APPROVED if concern.moderation == Moderation.PENDING else concern.moderation,
             )
-            Update.objects.filter(concern=concern).update(created_at=reported)
+            concern.entries.update(created_at=reported)
             concern.created_at = reported
             created.append(concern)
         return created
@@ -359,21 +359,21 @@ class History:
             created_at=sent_at,
             updated_at=closed_at or sent_at,
         )
-        events = [(ReferralEventKind.SENT, sent_at, "")]
+        events = [(ReferralStep.SENT, sent_at, "")]
         if outcome == Outcome.NOT_RESPONSIBLE and self.rng.random() < 0.5:
             referral.status, referral.outcome = ReferralStatus.REJECTED, ""
             referral.answered_at = referral.closed_at = closed_at
-            events.append((ReferralEventKind.REJECTED, closed_at, CLOSING_TEXTS[outcome]))
+            events.append((ReferralStep.REJECTED, closed_at, CLOSING_TEXTS[outcome]))
         elif outcome:
             referral.status, referral.outcome = ReferralStatus.CLOSED, outcome
             referral.answered_at = sent_at + (closed_at - sent_at) * self.rng.uniform(0.05, 0.4)
             referral.closed_at = closed_at
-            events.append((ReferralEventKind.ACCEPTED, referral.answered_at, ""))
-            events.append((ReferralEventKind.CLOSED, closed_at, CLOSING_TEXTS[outcome]))
+            events.append((ReferralStep.ACCEPTED, referral.answered_at, ""))
+            events.append((ReferralStep.CLOSED, closed_at, CLOSING_TEXTS[outcome]))
         elif accepted:
             referral.status = ReferralStatus.ACCEPTED
             referral.answered_at = sent_at + timedelta(hours=self.rng.uniform(4, 40))
-            events.append((ReferralEventKind.ACCEPTED, referral.answered_at, "Wir kümmern uns darum."))
+            events.append((ReferralStep.ACCEPTED, referral.answered_at, "Wir kümmern uns darum."))
         self.referrals.append(referral)
         self.events.append(events)
 
@@ -384,13 +384,21 @@ class History:
         for referral, (created_at, updated_at) in zip(referrals, stamps, strict=True):
             referral.created_at, referral.updated_at = created_at, updated_at
         Referral.objects.bulk_update(referrals, ["created_at", "updated_at"], batch_size=200)
-        events = [
-            ReferralEvent(referral=referral, kind=kind, text=text, author=self.manager if kind == "sent" else None)
-            for referral, steps in zip(referrals, self.events, strict=True)
-            for kind, _at, text in steps
-        ]
-        times = [at for steps in self.events for _kind, at, _text in steps]
-        events = ReferralEvent.objects.bulk_create(events)
-        for event, at in zip(events, times, strict=True):
-            event.created_at = at
-        ReferralEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
+        # Each step an internal entry on the concern's timeline, as referral services write them.
+        Entry.objects.bulk_create(
+            [
+                Entry(
+                    target=referral.concern,
+                    context=referral,
+                    district_id=referral.concern.district_id,
+                    kind=EntryKind.REFERRAL,
+                    step=step,
+                    author=self.manager if step == ReferralStep.SENT else None,
+                    text=text,
+                    created_at=at,
+                )
+                for referral, steps in zip(referrals, self.events, strict=True)
+                for step, at, text in steps
+            ],
+            batch_size=500,
+        )

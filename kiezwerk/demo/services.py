@@ -150,7 +150,7 @@ def _concerns_create(district, streets, categories, users, specs):
             channel="street" if index % 7 == 3 else "web",
         )
         Concern.objects.filter(pk=concern.pk).update(created_at=reported_at, updated_at=reported_at)
-        concern.updates.update(created_at=reported_at)
+        concern.entries.update(created_at=reported_at)
         if concern.moderation == Moderation.PENDING and spec["age_days"] > 3:
             concern_services.concern_review(concern=concern, actor=moderator, publish=True)
         for reply in spec.get("replies", []):
@@ -166,7 +166,7 @@ def _concerns_create(district, streets, categories, users, specs):
             Concern.objects.filter(pk=concern.pk).update(status=spec["status"], closed_at=now if closed else None)
         _supporters_add(concern, spec.get("supporters", 0))
         Concern.objects.filter(pk=concern.pk).update(
-            updated_at=max(reported_at, concern.updates.latest("created_at").created_at)
+            updated_at=max(reported_at, concern.entries.latest("created_at").created_at)
         )
     return len(specs)
 
@@ -282,7 +282,7 @@ def _concerns_work(district, manager, team, concerns, specs, today):
             concern_services.concern_follow_up(concern=concern, actor=manager, on=on)
         # The work is backdated like the notes: the public map should not show these as changed today.
         Concern.objects.filter(pk=concern.pk).update(
-            updated_at=max(concern.created_at, concern.updates.latest("created_at").created_at)
+            updated_at=max(concern.created_at, concern.entries.latest("created_at").created_at)
         )
 
 

@@ -279,10 +279,14 @@ class ReplyForm(forms.Form):
 
     def reply_kwargs(self):
         data = self.cleaned_data
+        template = self.templates.get(data.get("template") or "")
+        filled = template is not None and data["text"] == template.text_for(self.concern.language)
         return {
             "text": data["text"],
             "new_status": data["new_status"] or None,
             "is_public": data["visibility"] == self.PUBLIC,
+            # The language of the text where a template filled it (the resident's, or German without one).
+            "language": (self.concern.language if self.concern.language in template.texts else "de") if filled else "",
         }
 
 

@@ -15,8 +15,6 @@ from kiezwerk.concerns.models import (
     Category,
     Concern,
     ConcernStatus,
-    Redaction,
-    Subscription,
 )
 from kiezwerk.concerns.search import concern_search
 from kiezwerk.core import geo
@@ -201,10 +199,10 @@ def workspace(*, concern):
     return {
         "timeline": list(concern_selectors.concern_timeline(concern=concern, include_internal=True)),
         "photos": list(concern.photos.all()),
-        "subscriber_count": Subscription.objects.filter(concern=concern, confirmed_at__isnull=False).count(),
+        "subscriber_count": concern.followers.filter(confirmed_at__isnull=False).count(),
         "nearby": concern_related(concern=concern),
         "duplicates": list(concern.duplicates.only("pk", "title", "status")),
-        "redactions": list(Redaction.objects.filter(concern=concern).select_related("actor", "photo")),
+        "redactions": list(concern.redactions.select_related("actor")),
         "field_notes": list(FieldNote.objects.filter(concern=concern).select_related("author")),
         # Referrals to partners of the network (the network app builds on the desk: reached by relation only).
         "referrals": list(concern.referrals.select_related("organisation", "contact")),

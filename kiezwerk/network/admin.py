@@ -3,8 +3,9 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
 from kiezwerk.accounts.models import Membership
+from kiezwerk.core.models import Entry
 
-from .models import Contact, Organisation, Referral, ReferralEvent, Relationship
+from .models import Contact, Organisation, Referral, Relationship
 
 
 class MemberInline(GenericTabularInline):
@@ -39,10 +40,11 @@ class RelationshipAdmin(admin.ModelAdmin):
     list_display = ["__str__", "started_on", "ended_on"]
 
 
-class ReferralEventInline(admin.TabularInline):
-    model = ReferralEvent
+class ReferralStepInline(GenericTabularInline):
+    model = Entry
+    ct_field, ct_fk_field = "context_type", "context_id"
     extra = 0
-    fields = ["kind", "is_public", "text", "via_link", "created_at"]
+    fields = ["step", "is_public", "text", "via_link", "created_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -52,4 +54,4 @@ class ReferralAdmin(admin.ModelAdmin):
     list_display = ["pk", "concern", "organisation", "status", "outcome", "due_on"]
     list_filter = ["status", "outcome", "plan"]
     readonly_fields = ["token_hash", "remind_on", "escalate_on"]
-    inlines = [ReferralEventInline]
+    inlines = [ReferralStepInline]

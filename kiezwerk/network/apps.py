@@ -7,7 +7,11 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
+        from kiezwerk.core import activity
         from kiezwerk.desk import shell
 
+        from .models import ReferralStep
+
+        activity.labels(steps=ReferralStep)
         shell.register(_("Network"), "network:directory", position=100)
         shell.register(_("Overdue referrals"), "network:escalations", position=110)

@@ -8,9 +8,10 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kiezwerk.core.models import TimeStampedModel
+from kiezwerk.core.models import Entry, TimeStampedModel
 
 
 class OrganisationKind(models.TextChoices):
@@ -276,6 +277,9 @@ class Referral(TimeStampedModel):
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
+    # Its steps: entries on the concern's timeline about this referral (core.activity, `context`).
+    steps = GenericRelation(Entry, "context_id", "context_type", related_query_name="referral")
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -299,8 +303,17 @@ class Referral(TimeStampedModel):
     def is_open(self):
         return self.status in OPEN_REFERRAL_STATUSES
 
+    @property
+    def public_name(self):
+        """How the resident sees the partner (on the concern's timeline): its name when the organisation is public."""
+        if self.organisation.visibility == Visibility.PUBLIC:
+            return self.organisation.name
+        return gettext("a partner of our network")
 
-class ReferralEventKind(models.TextChoices):
+
+class ReferralStep(models.TextChoices):
+    """A referral's steps: each one entry on the concern's timeline (core.Entry: `step`, context the referral)."""
+
     SENT = "sent", _("Referred")
     ACCEPTED = "accepted", _("Accepted")
     ASKED = "asked", _("Question")
@@ -314,27 +327,3 @@ class ReferralEventKind(models.TextChoices):
     LINK_REVOKED = "link_revoked", _("Link revoked")
     LINK_RENEWED = "link_renewed", _("New link")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class ReferralEvent(models.Model):
-    """One step of a referral. Public steps also appear on the concern's public timeline."""
-
-    referral = models.ForeignKey(Referral, models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=20, choices=ReferralEventKind)
-    text = models.TextField(_("text"), max_length=5000, blank=True)
-    is_public = models.BooleanField(_("public"), default=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    # Written through the partner's secret link (no account).
-    via_link = models.BooleanField(default=False)
-    update = models.OneToOneField(
-        "concerns.Update", models.SET_NULL, null=True, blank=True, related_name="referral_event", editable=False
-    )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("referral step")
-        verbose_name_plural = _("referral steps")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.referral_id})"

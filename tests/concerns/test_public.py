@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from kiezwerk.concerns import services
-from kiezwerk.concerns.models import Concern, Subscription
+from kiezwerk.concerns.models import Concern
+from kiezwerk.core import activity
+from kiezwerk.core.models import Follower
 
 from ..factories import CategoryFactory, ConcernFactory
 from ..outbox import send_retries
@@ -66,7 +68,7 @@ def test_missing_and_forbidden_look_the_same(client, internal_concern):
         reverse("concerns:concern-subscribe", args=[internal_concern.pk]), {"email": "a@example.org"}
     )
     assert response.status_code == 404
-    assert not Subscription.objects.exists()
+    assert not Follower.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident", "manager", "other_manager"])
@@ -233,28 +235,28 @@ def test_subscribe_confirm_and_one_click_unsubscribe(
     url = reverse("concerns:concern-subscribe", args=[public_concern.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"email": "Nachbar@Example.org"}).status_code == 302
-    subscription = Subscription.objects.get()
+    subscription = Follower.objects.get()
     assert subscription.email == "nachbar@example.org" and subscription.confirmed_at is None
     message = smtp_server.messages[0].content.decode()
     assert f"/subscriptions/{subscription.token}/confirm/" in message
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message
-    client.get(reverse("concerns:subscription-confirm", args=[subscription.token]))
+    client.get(reverse("core:follow-confirm", args=[subscription.token]))
     subscription.refresh_from_db()
     assert subscription.confirmed_at is not None
     # RFC 8058: the mail client POSTs without a CSRF token.
     csrf_client = client.__class__(enforce_csrf_checks=True)
     response = csrf_client.post(
-        reverse("concerns:unsubscribe", args=[subscription.token]), {"List-Unsubscribe": "One-Click"}
+        reverse("core:unsubscribe", args=[subscription.token]), {"List-Unsubscribe": "One-Click"}
     )
     assert response.status_code == 200
-    assert not Subscription.objects.exists()
+    assert not Follower.objects.exists()
 
 
 def test_subscribe_with_bad_address_keeps_page(client, public_concern):
     response = client.post(reverse("concerns:concern-subscribe", args=[public_concern.pk]), {"email": "kaputt"})
     assert response.status_code == 400
     assert b"kaputt" in response.content
-    assert not Subscription.objects.exists()
+    assert not Follower.objects.exists()
 
 
 def test_subscription_confirmation_is_retried_when_the_server_refuses(
@@ -262,12 +264,12 @@ def test_subscription_confirmation_is_retried_when_the_server_refuses(
 ):
     smtp_server.refuse = 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.subscription_request(concern=public_concern, email="a@example.org")
+        activity.follow(target=public_concern, email="a@example.org")
     send_retries()
     assert len(smtp_server.messages) == 1  # the outbox retried after the 451
 
 
 def test_unknown_subscription_tokens(client, db):
-    assert client.get(reverse("concerns:subscription-confirm", args=["nope"])).status_code == 404
-    assert client.get(reverse("concerns:unsubscribe", args=["nope"])).status_code == 404
-    assert client.post(reverse("concerns:unsubscribe", args=["nope"])).status_code == 200
+    assert client.get(reverse("core:follow-confirm", args=["nope"])).status_code == 404
+    assert client.get(reverse("core:unsubscribe", args=["nope"])).status_code == 404
+    assert client.post(reverse("core:unsubscribe", args=["nope"])).status_code == 200

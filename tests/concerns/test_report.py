@@ -9,8 +9,8 @@ from django.urls import reverse
 from PIL import Image
 
 from kiezwerk.concerns import services
-from kiezwerk.concerns.models import Concern, Moderation, Photo, Update
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.concerns.models import Concern, Moderation, Photo
+from kiezwerk.core.models import AuditEvent, Entry
 
 from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps
 
@@ -49,7 +49,7 @@ def test_report_creates_concern_timeline_and_audit(district, category):
     assert concern.status == "new" and concern.moderation == Moderation.NOT_REQUIRED
     assert services.concern_by_token(token) == concern
     assert concern.tracking_token_hash != token  # only the hash is stored
-    assert list(concern.updates.values_list("kind", flat=True)) == ["created"]
+    assert list(concern.entries.values_list("kind", flat=True)) == ["created"]
     assert AuditEvent.objects.filter(verb="concern.reported", target_id=str(concern.pk)).exists()
 
 
@@ -349,7 +349,7 @@ def test_tracking_page_shows_unpublished_concern_without_internal_notes(client, 
     assert "Angstraum" in body and "Danke, wir kümmern uns." in body
     assert "INTERN" not in body
     assert client.get(concern.get_absolute_url()).status_code == 404
-    assert Update.objects.filter(concern=concern, is_public=False).count() == 1
+    assert Entry.objects.filter(concern=concern, is_public=False).count() == 1
 
 
 def test_nearby_shows_open_concerns_of_same_category_within_150_m(client, district, category):

@@ -6,9 +6,9 @@ from django.utils.translation import override
 from kiezwerk.accounts import access
 from kiezwerk.accounts.models import Membership, Role, RoleKind
 from kiezwerk.concerns import selectors as concern_selectors
-from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Update, UpdateKind
+from kiezwerk.concerns.models import Category, Concern, ConcernStatus, EntryKind, Moderation
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Entry
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.network import PARTNER_LOGIN
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
@@ -23,7 +23,6 @@ from kiezwerk.network.models import (
     OrganisationKind,
     Outcome,
     Referral,
-    ReferralEvent,
     Relationship,
 )
 from kiezwerk.network.selectors.ranking import partner_suggestions
@@ -42,7 +41,7 @@ def test_demo_is_complete_and_idempotent(db, client):
     assert set(concerns.values_list("language", flat=True)) == {"de", "tr", "ar", "ru", "en"}
     assert concerns.filter(status="resolved").exists() and concerns.filter(status="new").exists()
     assert concerns.filter(moderation=Moderation.APPROVED).exists()
-    assert concerns.filter(updates__kind="status").exists()
+    assert concerns.filter(entries__kind="status").exists()
     assert district.streets.count() >= 28
     _assert_desk(district, users)
     _assert_internal_notes(district)
@@ -61,7 +60,7 @@ def _desk_counts(district):
         "templates": ReplyTemplate.objects.filter(district=district).count(),
         "contacts": StreetContact.objects.filter(district=district).count(),
         "notes": FieldNote.objects.filter(district=district).count(),
-        "updates": Update.objects.filter(concern__district=district).count(),
+        "updates": Entry.objects.filter(concern__district=district).count(),
         "assigned": Concern.objects.filter(district=district).exclude(assignee=None).count(),
         "follow_ups": sorted(
             Concern.objects.filter(district=district).exclude(follow_up_on=None).values_list("pk", "follow_up_on")
@@ -112,14 +111,14 @@ def _assert_desk(district, users):
 
 
 def _assert_internal_notes(district):
-    notes = Update.objects.filter(concern__district=district, kind=UpdateKind.NOTE)
+    notes = Entry.objects.filter(concern__district=district, kind=EntryKind.NOTE)
     assert notes.count() >= 5
     assert not notes.filter(is_public=True).exists()
     assert all(note.created_at <= timezone.now() for note in notes)
-    concern = notes.first().concern
+    concern = notes.first().target
     public = concern_selectors.concern_timeline(concern=concern)
-    assert not public.filter(kind=UpdateKind.NOTE).exists()
-    assert concern_selectors.concern_timeline(concern=concern, include_internal=True).filter(kind=UpdateKind.NOTE)
+    assert not public.filter(kind=EntryKind.NOTE).exists()
+    assert concern_selectors.concern_timeline(concern=concern, include_internal=True).filter(kind=EntryKind.NOTE)
 
 
 def test_demo_desk_comes_to_a_demo_loaded_before_it(db):
@@ -138,7 +137,7 @@ def _network_counts():
         "contacts": Contact.objects.count(),
         "relationships": Relationship.objects.count(),
         "referrals": Referral.objects.count(),
-        "events": ReferralEvent.objects.count(),
+        "events": Entry.objects.filter(kind=EntryKind.REFERRAL).count(),
         "concerns": Concern.objects.count(),
         "members": list(Membership.objects.values_list("content_type", "object_id", "user_id")),
     }
@@ -188,7 +187,7 @@ def test_demo_network_is_realistic_and_idempotent(db):
     assert all(r.remind_on <= r.due_on <= r.escalate_on for r in Referral.objects.all())
     # Nothing is referred before it was reported, or in the future.
     assert all(r.concern.created_at < r.created_at < now for r in Referral.objects.select_related("concern"))
-    assert ReferralEvent.objects.filter(kind="closed", created_at__lt=now - timedelta(days=30)).exists()
+    assert Entry.objects.filter(step="closed", created_at__lt=now - timedelta(days=30)).exists()
 
     counts = _network_counts()
     demo_load()

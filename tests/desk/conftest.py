@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from kiezwerk.accounts.models import RoleKind
-from kiezwerk.concerns.models import Concern, Subscription
+from kiezwerk.concerns.models import Concern
+from kiezwerk.core.models import Follower
 
 from ..conftest import _user_with_role
 
@@ -33,8 +34,8 @@ def age(concern, days):
 
 
 def subscribe(concern, address, language="de", confirmed=True):
-    return Subscription.objects.create(
-        concern=concern,
+    return Follower.objects.create(
+        target=concern,
         email=address,
         language=language,
         token=secrets.token_urlsafe(32),

@@ -16,15 +16,13 @@ from kiezwerk.concerns.models import (
     Channel,
     Concern,
     ConcernStatus,
+    EntryKind,
     Moderation,
     Photo,
-    Redaction,
-    Subscription,
     Support,
-    UpdateKind,
 )
 from kiezwerk.concerns.services import TRANSITIONS
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Follower, Redaction
 
 from ..conftest import _user_with_role
 from ..factories import CategoryFactory, ConcernFactory, partner_create
@@ -56,7 +54,7 @@ def test_legal_transition_is_a_public_status_update(district, manager, old, new)
     assert concern.status == new
     assert (concern.closed_at is not None) == (new in CLOSED_STATUSES)
     assert (concern.follow_up_on is None) == (new in CLOSED_STATUSES)  # nothing left to follow up
-    assert (update.kind, update.is_public, update.old_status, update.new_status) == (UpdateKind.STATUS, True, old, new)
+    assert (update.kind, update.is_public, update.old_status, update.new_status) == (EntryKind.STATUS, True, old, new)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +67,7 @@ def test_illegal_transition_changes_nothing(district, manager, old, new):
     assert codes(error.value) == {"transition"}
     concern.refresh_from_db()
     assert concern.status == old
-    assert not concern.updates.exists() and not AuditEvent.objects.filter(verb__startswith="concern.").exists()
+    assert not concern.entries.exists() and not AuditEvent.objects.filter(verb__startswith="concern.").exists()
 
 
 @pytest.mark.parametrize("old", [S.NEW, S.TRIAGED, S.IN_PROGRESS])
@@ -80,7 +78,7 @@ def test_duplicate_status_needs_an_original(district, manager, old):
         services.concern_reply(concern=concern, actor=manager, text="Gibt es schon", new_status=S.DUPLICATE)
     assert codes(error.value) == {"duplicate"}
     concern.refresh_from_db()
-    assert concern.status == old and not concern.updates.exists()
+    assert concern.status == old and not concern.entries.exists()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +92,7 @@ def test_resolving_declining_and_reopening_need_a_reason(district, manager, old,
         services.concern_reply(concern=concern, actor=manager, text=text, new_status=new)
     assert codes(error.value) == {"reason"}
     concern.refresh_from_db()
-    assert concern.status == old and not concern.updates.exists()
+    assert concern.status == old and not concern.entries.exists()
 
 
 def test_other_status_changes_need_no_reason(district, manager):
@@ -106,7 +104,7 @@ def test_other_status_changes_need_no_reason(district, manager):
 def test_internal_note_is_not_public(district, manager):
     concern = ConcernFactory(district=district)
     update = services.concern_reply(concern=concern, actor=manager, text="Hausmeister angerufen", is_public=False)
-    assert (update.kind, update.is_public) == (UpdateKind.NOTE, False)
+    assert (update.kind, update.is_public) == (EntryKind.NOTE, False)
     concern.refresh_from_db()
     assert concern.status == S.NEW
 
@@ -117,7 +115,7 @@ def test_status_change_cannot_be_internal(district, manager):
         services.concern_reply(concern=concern, actor=manager, text="intern", new_status=S.TRIAGED, is_public=False)
     assert codes(error.value) == {"internal_status"}
     concern.refresh_from_db()
-    assert concern.status == S.NEW and not concern.updates.exists()
+    assert concern.status == S.NEW and not concern.entries.exists()
 
 
 @pytest.mark.parametrize("is_public", [True, False])
@@ -126,7 +124,7 @@ def test_empty_reply_changes_nothing(district, manager, is_public):
     with pytest.raises(ValidationError) as error:
         services.concern_reply(concern=concern, actor=manager, text="  ", is_public=is_public)
     assert codes(error.value) == {"empty"}
-    assert not concern.updates.exists()
+    assert not concern.entries.exists()
 
 
 # Assignment, category, follow-up ----------------------------------------------------------------
@@ -250,8 +248,8 @@ def test_duplicate_moves_subscriptions_and_tells_its_subscribers_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.concern_mark_duplicate(concern=duplicate, actor=manager, original=original)
 
-    assert not duplicate.subscriptions.exists()
-    assert sorted(original.subscriptions.values_list("email", flat=True)) == [
+    assert not duplicate.followers.exists()
+    assert sorted(original.followers.values_list("email", flat=True)) == [
         "both@example.org",
         "original-only@example.org",
         "reporter@example.org",
@@ -281,7 +279,7 @@ def test_bad_duplicate_changes_nothing(district, other_district, manager, case):
     assert codes(error.value) == {case}
     concern.refresh_from_db()
     assert concern.duplicate_of is None and concern.status != S.DUPLICATE
-    assert concern.supports.count() == 1 and not concern.updates.exists()
+    assert concern.supports.count() == 1 and not concern.entries.exists()
 
 
 # Redaction -------------------------------------------------------------------------------------------
@@ -354,7 +352,7 @@ def test_photo_redaction_blurs_the_public_copy_and_keeps_the_original_private(
     original = Path(photo.original.path)
     assert original.is_relative_to(private_root) and not original.is_relative_to(settings.MEDIA_ROOT)
     assert original.read_bytes() == original_bytes
-    assert Redaction.objects.get(photo=photo).field == "photo"
+    assert Redaction.objects.get(item_id=photo.pk).field == "photo"
     assert AuditEvent.objects.filter(verb="concern.photo_redacted", data__photo=photo.pk).count() == 1
 
 
@@ -399,7 +397,7 @@ def test_contact_data_from_the_team_needs_consent(district, category, manager, c
     with pytest.raises(ValidationError) as error:
         report(district, category, channel=channel, actor=manager, **contact)
     assert codes(error.value) == {"consent"}
-    assert not Concern.objects.exists() and not Subscription.objects.exists()
+    assert not Concern.objects.exists() and not Follower.objects.exists()
 
 
 def test_contact_data_with_consent_is_stored(district, category, manager):
@@ -411,6 +409,6 @@ def test_contact_data_with_consent_is_stored(district, category, manager):
 
 def test_reporter_with_email_gets_a_confirmed_subscription(district, category):
     concern, _token = report(district, category, reporter_email=" Anna@Example.org ", language="en")
-    subscription = Subscription.objects.get(concern=concern)
+    subscription = Follower.objects.get(concern=concern)
     assert (subscription.email, subscription.language) == ("anna@example.org", "en")
     assert subscription.confirmed_at is not None

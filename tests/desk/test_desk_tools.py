@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from kiezwerk.concerns.models import Concern, ConcernStatus, Update
+from kiezwerk.concerns.models import Concern, ConcernStatus
+from kiezwerk.core.models import Entry
 from kiezwerk.desk import services
 from kiezwerk.desk.models import ReplyTemplate, SavedFilter
 
@@ -87,7 +88,7 @@ def test_bulk_change_stops_at_a_concern_that_cannot_take_it(
         status = concern.status
         concern.refresh_from_db()
         assert concern.status == status
-    assert not Update.objects.exists() and smtp_server.messages == []
+    assert not Entry.objects.exists() and smtp_server.messages == []
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 import pytest
 
 from kiezwerk.concerns import services
-from kiezwerk.concerns.models import ConcernStatus, Update
+from kiezwerk.concerns.models import ConcernStatus
+from kiezwerk.core.models import Entry
 
 from ..factories import ConcernFactory
 from ..outbox import send_retries
@@ -64,7 +65,7 @@ def test_refused_mail_is_retried_and_arrives_once(concern, manager, smtp_server,
     send_retries()
     assert smtp_server.refuse == 0  # the first attempt was refused with 451
     assert [recipients for recipients, _m, _b in mails(smtp_server)] == [["nachbar@example.org"]]
-    assert Update.objects.filter(pk=update.pk, is_public=True).exists()
+    assert Entry.objects.filter(pk=update.pk, is_public=True).exists()
 
 
 def test_update_is_kept_when_every_attempt_is_refused(
@@ -75,4 +76,4 @@ def test_update_is_kept_when_every_attempt_is_refused(
     with django_capture_on_commit_callbacks(execute=True):
         update = services.concern_reply(concern=concern, actor=manager, text="Erledigt bald.")
     assert smtp_server.messages == []
-    assert Update.objects.filter(pk=update.pk).exists()
+    assert Entry.objects.filter(pk=update.pk).exists()

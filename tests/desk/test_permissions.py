@@ -81,7 +81,7 @@ def test_nobody_outside_the_staff_gets_anything(request, client, who, desk_objec
             assert response.status_code in (403, 404), (who, url, response.status_code)
     concern.refresh_from_db()
     assert (concern.status, concern.assignee_id, concern.category_id, concern.follow_up_on, concern.title) == before
-    assert not concern.updates.exists()
+    assert not concern.entries.exists()
     assert ReplyTemplate.objects.count() == 1 and SavedFilter.objects.count() == 1
     assert OutboxMail.objects.get().status == MailStatus.FAILED
 

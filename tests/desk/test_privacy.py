@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from kiezwerk.concerns import services
-from kiezwerk.concerns.models import Concern, ConcernStatus, Subscription
+from kiezwerk.concerns.models import Concern, ConcernStatus
 from kiezwerk.core import privacy
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.core.models import AuditEvent, Follower
 
 from ..factories import ConcernFactory, UserFactory
 from .conftest import subscribe
@@ -57,7 +57,7 @@ def test_erase_clears_the_person_and_keeps_the_concerns(district, manager, store
         concern = Concern.objects.get(pk=stored[key].pk)
         assert (concern.reporter_name, concern.reporter_email, concern.reporter_phone) == ("", "", "")
         assert concern.reporter is None and concern.contact_consent_at is None
-    assert list(Subscription.objects.values_list("email", flat=True)) == ["bob@example.org"]
+    assert list(Follower.objects.values_list("email", flat=True)) == ["bob@example.org"]
     assert Concern.objects.get(pk=stored["followed"].pk).reporter_email == "bob@example.org"
     assert Concern.objects.get(pk=stored["elsewhere"].pk).reporter_email == ADDRESS  # not this manager's district
     assert AuditEvent.objects.get(verb="privacy.erased").data["subscriptions"] == 2

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kiezwerk.concerns import services as concern_services
-from kiezwerk.concerns.models import Channel, Concern, ConcernStatus, Subscription, Update
-from kiezwerk.core.models import AuditEvent
+from kiezwerk.concerns.models import Channel, Concern, ConcernStatus
+from kiezwerk.core.models import AuditEvent, Entry, Follower
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
 from ..factories import ConcernFactory
@@ -109,7 +109,7 @@ def test_reply_with_a_template_in_the_residents_language(
             {"visibility": "public", "template": template.pk, "text": "", "new_status": "referred"},
         )
     assert response.status_code == 302
-    update = concern.updates.get(kind="status")
+    update = concern.entries.get(kind="status")
     assert update.text == "İlettik." and update.is_public
     assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.REFERRED
     [(recipients, _message, body)] = mails(smtp_server)
@@ -124,7 +124,7 @@ def test_resolving_without_a_reason_keeps_everything(desk, district, category):
     assert response.status_code == 400
     assert "Bitte prüfen Sie Ihre Angaben" in response.content.decode()
     assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.NEW
-    assert not concern.updates.exclude(kind="created").exists()
+    assert not concern.entries.exclude(kind="created").exists()
 
 
 def test_internal_note_cannot_change_the_status(desk, district, category):
@@ -286,7 +286,7 @@ def test_privacy_find_export_and_erase(desk, district, category):
     desk.post(url, {"email": "ayse@example.org", "action": "erase", "confirm": "on"})
     concern.refresh_from_db()
     assert (concern.reporter_name, concern.reporter_email) == ("", "")
-    assert not Subscription.objects.filter(email="ayse@example.org").exists()
+    assert not Follower.objects.filter(email="ayse@example.org").exists()
     assert "ayse@example.org" not in json.dumps(list(AuditEvent.objects.values_list("data", flat=True)))
 
 
@@ -308,7 +308,7 @@ def test_internal_notes_appear_in_no_public_page_feed_or_mail(
             concern_services.concern_reply(concern=target, actor=manager, text=SECRET, is_public=False)
             concern_services.concern_reply(concern=target, actor=manager, text="Wir kümmern uns.", new_status="triaged")
         concern_services.concern_mark_duplicate(concern=token_concern, actor=manager, original=concern)
-    assert Update.objects.filter(text=SECRET, is_public=False).count() == 2
+    assert Entry.objects.filter(text=SECRET, is_public=False).count() == 2
     public = [
         concern.get_absolute_url(),
         token_concern.get_absolute_url(),

@@ -10,15 +10,16 @@ from django.utils import timezone
 
 from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns import services as concern_services
-from kiezwerk.concerns.models import ConcernStatus, Update
+from kiezwerk.concerns.models import ConcernStatus
+from kiezwerk.core.models import Entry
 from kiezwerk.network.models import (
     Contact,
     LegalBasis,
     Organisation,
     OrganisationKind,
     Referral,
-    ReferralEventKind,
     ReferralStatus,
+    ReferralStep,
     Visibility,
 )
 from kiezwerk.network.services import referrals as services
@@ -185,14 +186,14 @@ def test_partner_link_lifecycle_reaches_the_residents_tracking_page(
         client.post(url, {"step": "close", "outcome": "solved", "text": "Abgeholt am Montag.", "public": "on"})
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == (ReferralStatus.CLOSED, "solved")
-    assert list(referral.events.values_list("kind", flat=True)) == [
+    assert list(referral.steps.values_list("step", flat=True)) == [
         "sent",
         "accepted",
         "progress",
         "progress",
         "closed",
     ]
-    assert all(event.via_link for event in referral.events.exclude(kind="sent"))
+    assert all(event.via_link for event in referral.steps.exclude(step="sent"))
     tracking = client.get(reverse("concerns:track", args=[tracking_token])).content.decode()
     assert "Amt für Abfallwirtschaft: Termin am Montag." in tracking
     assert "Amt für Abfallwirtschaft: Abgeholt am Montag." in tracking
@@ -224,7 +225,7 @@ def test_question_and_answer_go_back_and_forth(
     assert referral.status == ReferralStatus.SENT
     assert any("Nummer 12." in body(m) for to, m in mails(smtp_server) if to == ["abfall@example.org"])
     # Questions and answers are internal: never on the public page.
-    assert not Update.objects.filter(concern=concern, is_public=True, text__contains="Hausnummer").exists()
+    assert not Entry.objects.filter(concern=concern, is_public=True, text__contains="Hausnummer").exists()
 
 
 def test_rejecting_needs_a_reason(client, concern, organisation, manager):
@@ -251,10 +252,10 @@ def test_dead_links_show_a_clear_page_and_change_nothing(client, concern, organi
     page = client.get(url)
     assert page.status_code == (404 if state == "unknown" else 410)
     assert "Nichts wurde geändert" in page.content.decode() or "Nothing has been changed" in page.content.decode()
-    before = referral.events.count()
+    before = referral.steps.count()
     assert client.post(url, {"step": "accept"}).status_code in (404, 410)
     referral.refresh_from_db()
-    assert referral.status == ReferralStatus.SENT and referral.events.count() == before
+    assert referral.status == ReferralStatus.SENT and referral.steps.count() == before
 
 
 def test_a_new_link_replaces_the_old_one(client, concern, organisation, manager):
@@ -293,7 +294,7 @@ def test_partners_see_only_their_organisations_referrals(client, concern, organi
     client.post(reverse("network:partner-referral", args=[mine.pk]), {"step": "accept"})
     mine.refresh_from_db()
     assert mine.status == ReferralStatus.ACCEPTED
-    assert mine.events.get(kind="accepted").author == partner_user
+    assert mine.steps.get(step="accepted").author == partner_user
     theirs.refresh_from_db()
     assert theirs.status == ReferralStatus.SENT
 
@@ -446,7 +447,7 @@ def test_reminder_then_escalation_each_once_by_mail(
     [(to, message)] = mails(smtp_server)
     assert to == [manager.email]
     assert "Eskaliert" in message["Subject"] or "Escalated" in message["Subject"]
-    assert referral.events.filter(kind=ReferralEventKind.ESCALATED).count() == 1
+    assert referral.steps.filter(step=ReferralStep.ESCALATED).count() == 1
 
 
 def test_a_refused_reminder_mail_is_retried(
@@ -478,7 +479,7 @@ def test_the_command_runs_the_followups(concern, organisation, manager):
     referral, _ = refer(concern, organisation, manager)
     Referral.objects.filter(pk=referral.pk).update(remind_on=timezone.localdate())
     call_command("referral_reminders")
-    assert referral.events.filter(kind=ReferralEventKind.REMINDED).count() == 1
+    assert referral.steps.filter(step=ReferralStep.REMINDED).count() == 1
 
 
 def test_a_suggestion_preselects_its_organisation(client, concern, organisation, manager):

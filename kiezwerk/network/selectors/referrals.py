@@ -2,7 +2,9 @@
 
 from django.db.models import Count, Prefetch
 
-from ..models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral, ReferralEvent, ReferralStatus
+from kiezwerk.core.models import Entry
+
+from ..models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral, ReferralStatus
 
 
 def organisations_serving(*, district):
@@ -31,7 +33,8 @@ def suggestions(*, concern):
 
 
 def referral_events(*, referral):
-    return ReferralEvent.objects.filter(referral=referral).select_related("author")
+    """The referral's steps, oldest first: its entries on the concern's timeline."""
+    return Entry.objects.filter(referral=referral).select_related("author")
 
 
 def referrals_of_concern(*, concern):

@@ -1,6 +1,7 @@
 """Referrals (Vermittlung): a concern handed to a partner and followed until solved.
 
-Every step is a ReferralEvent and an Update on the concern's timeline (public only where marked).
+Every step is one entry on the concern's timeline (core.activity: kind "referral", `context` the referral,
+`step` what happened; public only where marked).
 The partner acts through a secret link (no account) or a partner login; both end in the same
 functions here, which never see a request.
 """
@@ -19,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kiezwerk.concerns import services as concern_services
-from kiezwerk.concerns.models import CLOSED_STATUSES, ConcernStatus, Update, UpdateKind
+from kiezwerk.concerns.models import CLOSED_STATUSES, ConcernStatus, EntryKind
 from kiezwerk.concerns.services import token_hash
+from kiezwerk.core import activity
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
 
@@ -28,11 +30,9 @@ from ..models import (
     OPEN_REFERRAL_STATUSES,
     Outcome,
     Referral,
-    ReferralEvent,
-    ReferralEventKind,
     ReferralPlan,
     ReferralStatus,
-    Visibility,
+    ReferralStep,
 )
 from ..selectors.directory import organisation_serves
 
@@ -52,13 +52,13 @@ PLANS = {
 
 # Which partner or team step may follow which status.
 TRANSITIONS = {
-    ReferralEventKind.ACCEPTED: {ReferralStatus.SENT},
-    ReferralEventKind.ASKED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
-    ReferralEventKind.ANSWERED: {ReferralStatus.ASKED_BACK},
-    ReferralEventKind.REJECTED: {ReferralStatus.SENT, ReferralStatus.ASKED_BACK},
-    ReferralEventKind.PROGRESS: {ReferralStatus.ACCEPTED},
-    ReferralEventKind.CLOSED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
-    ReferralEventKind.WITHDRAWN: set(OPEN_REFERRAL_STATUSES),
+    ReferralStep.ACCEPTED: {ReferralStatus.SENT},
+    ReferralStep.ASKED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
+    ReferralStep.ANSWERED: {ReferralStatus.ASKED_BACK},
+    ReferralStep.REJECTED: {ReferralStatus.SENT, ReferralStatus.ASKED_BACK},
+    ReferralStep.PROGRESS: {ReferralStatus.ACCEPTED},
+    ReferralStep.CLOSED: {ReferralStatus.SENT, ReferralStatus.ACCEPTED},
+    ReferralStep.WITHDRAWN: set(OPEN_REFERRAL_STATUSES),
 }
 
 
@@ -68,36 +68,25 @@ def plan_dates(plan, due_on):
     return due_on - timedelta(days=rule.remind_before), due_on + timedelta(days=rule.escalate_after)
 
 
-def _partner_name(referral):
-    """How the resident sees the partner: its name when the organisation is public."""
-    if referral.organisation.visibility == Visibility.PUBLIC:
-        return referral.organisation.name
-    return _("a partner of our network")
+def _event(referral, step, *, text="", public=False, author=None, via_link=False):
+    """Record one step: an entry on the concern's timeline, kind "referral", about the referral.
 
-
-def _event(referral, kind, *, text="", public=False, author=None, via_link=False, public_text=None):
-    """Record one step: a ReferralEvent and the matching Update on the concern's timeline.
-
-    `public_text` is what the resident reads (defaults to `text`); public steps mail the concern's followers.
+    The text is the step's own text, as the team or the partner wrote it; a closing step's outcome is the
+    referral's. Pages render the rest from the referral and the step: the team reads "<organisation>: <step>",
+    the resident reads a public step signed with `Referral.public_name`. Public steps mail the concern's followers.
     """
-    event = ReferralEvent.objects.create(
-        referral=referral, kind=kind, text=text, is_public=public, author=author, via_link=via_link
-    )
-    with override(settings.LANGUAGE_CODE):  # the team's note: in the interface language
-        label = f"{referral.organisation.name}: {ReferralEventKind(kind).label}"
-    body = public_text if public and public_text is not None else text
-    update = Update.objects.create(
-        concern=referral.concern,
-        kind=UpdateKind.REFERRAL,
+    concern = referral.concern
+    return activity.record(
+        target=concern,
+        kind=EntryKind.REFERRAL,
+        context=referral,
+        step=step,
+        actor=author,
+        via_link=via_link,
+        text=text,
         is_public=public,
-        author=author,
-        text=(body if public else f"{label}\n\n{text}".strip()),
-        created_at=event.created_at,
+        district=concern.district,
     )
-    ReferralEvent.objects.filter(pk=event.pk).update(update=update)
-    if public:
-        concern_services.update_notify(update=update)
-    return event
 
 
 def _locked(referral):
@@ -210,7 +199,7 @@ def referral_create(
     token = _new_link(referral)
     referral.full_clean()
     referral.save()
-    _event(referral, ReferralEventKind.SENT, text=referral.message, author=actor)
+    _event(referral, ReferralStep.SENT, text=referral.message, author=actor)
     audit_record(
         actor=actor,
         verb="referral.created",
@@ -223,8 +212,10 @@ def referral_create(
     )
     if tell_resident and concern.status in (ConcernStatus.NEW, ConcernStatus.TRIAGED):
         with override(concern.language):
-            notice = _("We have passed your concern on to %(partner)s.") % {"partner": _partner_name(referral)}
-        concern_services.concern_reply(concern=concern, actor=actor, text=notice, new_status=ConcernStatus.REFERRED)
+            notice = _("We have passed your concern on to %(partner)s.") % {"partner": referral.public_name}
+        concern_services.concern_reply(
+            concern=concern, actor=actor, text=notice, new_status=ConcernStatus.REFERRED, language=concern.language
+        )
     referral_send(referral=referral, token=token)
     return referral, token
 
@@ -233,12 +224,12 @@ def referral_create(
 def referral_answer(*, referral, actor, text):
     """The team answers a partner's question; the referral goes back to the partner."""
     referral = _locked(referral)
-    _check(referral, ReferralEventKind.ANSWERED)
+    _check(referral, ReferralStep.ANSWERED)
     if not text.strip():
         raise ValidationError(_("Please write an answer."), code="empty")
     referral.status = ReferralStatus.SENT
     referral.save(update_fields=["status", "updated_at"])
-    event = _event(referral, ReferralEventKind.ANSWERED, text=text.strip(), author=actor)
+    event = _event(referral, ReferralStep.ANSWERED, text=text.strip(), author=actor)
     audit_record(actor=actor, verb="referral.answered", target=referral, district=referral.concern.district)
     referral_partner_notify(event=event)
     return referral
@@ -257,7 +248,7 @@ def referral_move_due(*, referral, actor, due_on):
     referral.remind_on, referral.escalate_on = plan_dates(referral.plan, due_on)
     referral.reminded_at = referral.escalated_at = None
     referral.save(update_fields=["due_on", "remind_on", "escalate_on", "reminded_at", "escalated_at", "updated_at"])
-    _event(referral, ReferralEventKind.DUE_MOVED, text=f"{before:%d.%m.%Y} → {due_on:%d.%m.%Y}", author=actor)
+    _event(referral, ReferralStep.DUE_MOVED, text=f"{before:%d.%m.%Y} → {due_on:%d.%m.%Y}", author=actor)
     audit_record(
         actor=actor,
         verb="referral.due_moved",
@@ -272,14 +263,14 @@ def referral_move_due(*, referral, actor, due_on):
 @transaction.atomic
 def referral_withdraw(*, referral, actor, reason):
     referral = _locked(referral)
-    _check(referral, ReferralEventKind.WITHDRAWN)
+    _check(referral, ReferralStep.WITHDRAWN)
     if not reason.strip():
         raise ValidationError(_("Please give a reason."), code="reason")
     referral.status = ReferralStatus.WITHDRAWN
     referral.closed_at = timezone.now()
     referral.link_revoked_at = referral.link_revoked_at or timezone.now()
     referral.save(update_fields=["status", "closed_at", "link_revoked_at", "updated_at"])
-    event = _event(referral, ReferralEventKind.WITHDRAWN, text=reason.strip(), author=actor)
+    event = _event(referral, ReferralStep.WITHDRAWN, text=reason.strip(), author=actor)
     audit_record(actor=actor, verb="referral.withdrawn", target=referral, district=referral.concern.district)
     referral_partner_notify(event=event)
     return referral
@@ -293,7 +284,7 @@ def referral_revoke_link(*, referral, actor):
         return referral
     referral.link_revoked_at = timezone.now()
     referral.save(update_fields=["link_revoked_at", "updated_at"])
-    _event(referral, ReferralEventKind.LINK_REVOKED, author=actor)
+    _event(referral, ReferralStep.LINK_REVOKED, author=actor)
     audit_record(actor=actor, verb="referral.link_revoked", target=referral, district=referral.concern.district)
     return referral
 
@@ -306,7 +297,7 @@ def referral_renew_link(*, referral, actor):
         raise ValidationError(_("This referral is finished."), code="finished")
     token = _new_link(referral)
     referral.save(update_fields=["token_hash", "link_expires_at", "link_revoked_at", "updated_at"])
-    _event(referral, ReferralEventKind.LINK_RENEWED, author=actor)
+    _event(referral, ReferralStep.LINK_RENEWED, author=actor)
     audit_record(actor=actor, verb="referral.link_renewed", target=referral, district=referral.concern.district)
     referral_send(referral=referral, token=token)
     return token
@@ -336,7 +327,7 @@ def link_state(referral):
     return "ok"
 
 
-def _partner_step(referral, kind, *, actor, via_link, text="", public=False, public_text=None, **changes):
+def _partner_step(referral, kind, *, actor, via_link, text="", public=False, **changes):
     referral = _locked(referral)
     _check(referral, kind)
     for field, value in changes.items():
@@ -344,7 +335,7 @@ def _partner_step(referral, kind, *, actor, via_link, text="", public=False, pub
     if referral.answered_at is None:
         referral.answered_at = timezone.now()
     referral.save()
-    event = _event(referral, kind, text=text, public=public, public_text=public_text, author=actor, via_link=via_link)
+    event = _event(referral, kind, text=text, public=public, author=actor, via_link=via_link)
     audit_record(
         actor=actor,
         verb=f"referral.{kind}",
@@ -362,7 +353,7 @@ def referral_accept(*, referral, actor=None, via_link=False, text=""):
     """The partner takes it on. A referred concern becomes "in progress" (public)."""
     referral = _partner_step(
         referral,
-        ReferralEventKind.ACCEPTED,
+        ReferralStep.ACCEPTED,
         actor=actor,
         via_link=via_link,
         text=text.strip(),
@@ -371,8 +362,10 @@ def referral_accept(*, referral, actor=None, via_link=False, text=""):
     concern = referral.concern
     if concern.status == ConcernStatus.REFERRED:
         with override(concern.language):
-            notice = _("%(partner)s has taken on your concern.") % {"partner": _partner_name(referral)}
-        concern_services.concern_reply(concern=concern, actor=actor, text=notice, new_status=ConcernStatus.IN_PROGRESS)
+            notice = _("%(partner)s has taken on your concern.") % {"partner": referral.public_name}
+        concern_services.concern_reply(
+            concern=concern, actor=actor, text=notice, new_status=ConcernStatus.IN_PROGRESS, language=concern.language
+        )
     return referral
 
 
@@ -383,7 +376,7 @@ def referral_ask(*, referral, text, actor=None, via_link=False):
         raise ValidationError({"text": ValidationError(_("Please write your question."), code="empty")})
     return _partner_step(
         referral,
-        ReferralEventKind.ASKED,
+        ReferralStep.ASKED,
         actor=actor,
         via_link=via_link,
         text=text.strip(),
@@ -398,7 +391,7 @@ def referral_reject(*, referral, reason, actor=None, via_link=False):
         raise ValidationError({"text": ValidationError(_("Please give the team a reason."), code="reason")})
     return _partner_step(
         referral,
-        ReferralEventKind.REJECTED,
+        ReferralStep.REJECTED,
         actor=actor,
         via_link=via_link,
         text=reason.strip(),
@@ -414,12 +407,11 @@ def referral_progress(*, referral, text, public=False, actor=None, via_link=Fals
         raise ValidationError({"text": ValidationError(_("Please describe the progress."), code="empty")})
     return _partner_step(
         referral,
-        ReferralEventKind.PROGRESS,
+        ReferralStep.PROGRESS,
         actor=actor,
         via_link=via_link,
         text=text.strip(),
         public=public,
-        public_text=_public_partner_text(referral, text.strip()),
     )
 
 
@@ -432,21 +424,15 @@ def referral_close(*, referral, outcome, text="", public=False, actor=None, via_
         raise ValidationError({"text": ValidationError(_("Please write what the resident should read."), code="empty")})
     return _partner_step(
         referral,
-        ReferralEventKind.CLOSED,
+        ReferralStep.CLOSED,
         actor=actor,
         via_link=via_link,
-        text=f"{Outcome(outcome).label}. {text.strip()}".strip(),
+        text=text.strip(),  # the outcome is the referral's: pages and mails show it with the closing step
         public=public,
-        public_text=_public_partner_text(referral, text.strip()),
         status=ReferralStatus.CLOSED,
         outcome=outcome,
         closed_at=timezone.now(),
     )
-
-
-def _public_partner_text(referral, text):
-    with override(referral.concern.language):
-        return _("%(partner)s: %(text)s") % {"partner": _partner_name(referral), "text": text}
 
 
 # Mail and the daily follow-up ---------------------------------------------------------------------
@@ -473,19 +459,23 @@ def referral_send(*, referral, token):
 
 
 def referral_partner_notify(*, event):
-    """Tell the partner about the team's answer or a withdrawal (their link still leads to the referral)."""
-    for address in _partner_addresses(event.referral):
+    """Tell the partner about the team's answer or a withdrawal (their link still leads to the referral).
+
+    `event` is the step's timeline entry; its context is the referral.
+    """
+    referral = event.context
+    for address in _partner_addresses(referral):
         mail_send(
             to=address,
             template="network/email/partner_update",
-            context={"event": event, "referral": event.referral},
-            district=event.referral.concern.district,
+            context={"event": event, "referral": referral},
+            district=referral.concern.district,
         )
 
 
 def referral_team_notify(*, event):
-    """Tell the team (who referred, who is assigned) what the partner did."""
-    referral = event.referral
+    """Tell the team (who referred, who is assigned) what the partner did (`event`: the step's entry)."""
+    referral = event.context
     url = settings.SITE_URL + reverse("network:referral", args=[referral.pk])
     for address in _team_addresses(referral):
         mail_send(
@@ -509,7 +499,7 @@ def referral_followups_send(*, today=None):
             locked = _locked(referral)
             locked.reminded_at = timezone.now()
             locked.save(update_fields=["reminded_at", "updated_at"])
-            event = _event(locked, ReferralEventKind.REMINDED, text=f"{locked.due_on:%d.%m.%Y}")
+            event = _event(locked, ReferralStep.REMINDED, text=f"{locked.due_on:%d.%m.%Y}")
             referral_partner_notify(event=event)
             referral_team_notify(event=event)
         reminded += 1
@@ -519,7 +509,7 @@ def referral_followups_send(*, today=None):
             locked = _locked(referral)
             locked.escalated_at = timezone.now()
             locked.save(update_fields=["escalated_at", "updated_at"])
-            event = _event(locked, ReferralEventKind.ESCALATED, text=f"{locked.due_on:%d.%m.%Y}")
+            event = _event(locked, ReferralStep.ESCALATED, text=f"{locked.due_on:%d.%m.%Y}")
             audit_record(actor=None, verb="referral.escalated", target=locked, district=locked.concern.district)
             referral_team_notify(event=event)
         escalated += 1

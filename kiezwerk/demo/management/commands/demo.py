@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kiezwerk.accounts.models import RoleKind
-from kiezwerk.concerns.models import Update, UpdateKind
+from kiezwerk.concerns.models import EntryKind
+from kiezwerk.core.models import Entry
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
 from kiezwerk.network.models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             f"Desk: {district.reply_templates.count()} reply templates, "
             f"{district.concerns.exclude(assignee=None).count()} assigned and "
             f"{district.concerns.exclude(follow_up_on=None).count()} with a follow-up date, "
-            f"{Update.objects.filter(concern__district=district, kind=UpdateKind.NOTE).count()} internal notes, "
+            f"{Entry.objects.filter(concern__district=district, kind=EntryKind.NOTE).count()} internal notes, "
             f"{district.street_contacts.count()} street contacts, {district.field_notes.count()} conversation notes."
         )
         referrals = Referral.objects.filter(concern__district=district)
