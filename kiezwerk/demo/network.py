@@ -45,6 +45,7 @@ from kiezwerk.network.models import (
     Relationship,
     Visibility,
 )
+from kiezwerk.network.services import directory as directory_services
 from kiezwerk.network.services.referrals import PLANS, plan_dates
 
 NETWORK_DATA = Path(__file__).parent / "data" / "oberhausen_network.json"
@@ -72,6 +73,7 @@ def network_load(district, streets, categories, users, concern_specs, *, data_pa
     if not Contact.objects.filter(organisation__in=organisations.values()).exists():
         contacts = _contacts_create(district, organisations, spec, today, rng)
         _relationships_create(district, organisations, contacts, spec["relationships"], today, rng)
+        _interactions_create(district, contacts, users[RoleKind.MANAGER], rng)
     key = f"demo:{district.slug}:history:"
     if not Concern.objects.filter(district=district, capture_key__startswith=key).exists():
         history = History(district, categories, users, organisations, spec, rng)
@@ -152,6 +154,35 @@ def _contacts_create(district, organisations, spec, today, rng):
     for contact in contacts:
         contact.districts.add(district)
     return contacts
+
+
+# The manager's activity log: what came of meetings, calls and e-mails with the network (invented).
+INTERACTIONS = [
+    ("meeting", "Jour fixe: Sperrmüll-Hotspots besprochen, zwei Sammeltermine im Frühjahr vereinbart."),
+    ("call", "Rückruf wegen des Müllcontainers am Spielplatz; Leerung wird auf zweimal pro Woche erhöht."),
+    ("email", "Unterlagen für den Verfügungsfonds geschickt; Antwort bis Monatsende zugesagt."),
+    ("event", "Stand beim Nachbarschaftsfest; viele Fragen zur Beleuchtung im Park."),
+    ("meeting", "Kennenlernen im Büro; Angebot: Sprechstunde auf Türkisch jeden zweiten Dienstag."),
+    ("call", "Kurz abgestimmt, wer den Gartentag anmeldet; Geräte kommen vom Verein."),
+    ("street", "Beim Rundgang getroffen; Hinweis auf die defekte Ampel an der Schule."),
+    ("email", "Einladung zum Runden Tisch Sauberkeit weitergeleitet."),
+]
+
+
+def _interactions_create(district, contacts, manager, rng):
+    """A few months of the manager's log: each entry with a contact person and their organisation."""
+    now = timezone.now()
+    for index, contact in enumerate(rng.sample(contacts, min(24, len(contacts)))):
+        kind, note = INTERACTIONS[index % len(INTERACTIONS)]
+        directory_services.interaction_record(
+            district=district,
+            actor=manager,
+            kind=kind,
+            at=now - timedelta(days=rng.randint(1, 150), hours=rng.randint(0, 8)),
+            organisation=contact.organisation,
+            contact=contact,
+            note=note,
+        )
 
 
 def _relationships_create(district, organisations, contacts, spec, today, rng):
