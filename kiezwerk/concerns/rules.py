@@ -4,10 +4,8 @@ A row loader returns the concern or raises Http404 for missing and forbidden ali
 concerns never reveal that they exist. Views, templates, services and an API ask here.
 """
 
-from django.http import Http404
-
 from kiezwerk.accounts.access import can_moderate, is_staff_of
-from kiezwerk.core.access import once_per_request
+from kiezwerk.core.access import allowed_or_404, once_per_request
 
 from .models import Concern
 
@@ -38,25 +36,17 @@ def can_moderate_concern(user, concern):
 @once_per_request
 def concern_for_viewer(user, pk):
     """The concern if the user may see it; Http404 for missing and forbidden alike."""
-    concern = Concern.objects.select_related("district", "category", "category__parent").filter(pk=pk).first()
-    if concern is None or not can_view_concern(user, concern):
-        raise Http404
-    return concern
+    rows = Concern.objects.select_related("district", "category", "category__parent")
+    return allowed_or_404(user, rows, pk, can_view_concern)
 
 
 @once_per_request
 def concern_for_staff(user, pk):
     """A concern the user may work on; Http404 for missing and forbidden alike."""
-    concern = (
-        Concern.objects.select_related(
-            "district", "category", "category__parent", "assignee", "reporter", "duplicate_of"
-        )
-        .filter(pk=pk)
-        .first()
+    rows = Concern.objects.select_related(
+        "district", "category", "category__parent", "assignee", "reporter", "duplicate_of"
     )
-    if concern is None or not can_work_concern(user, concern):
-        raise Http404
-    return concern
+    return allowed_or_404(user, rows, pk, can_work_concern)
 
 
 # Loads: a view's URL → the concern its rule is asked about ---------------------------------------

@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 def public(view):
@@ -58,3 +59,14 @@ def once_per_request(loader):
         return rows[(loader, key)]
 
     return wrapped
+
+
+def allowed_or_404(user, rows, pk, rule):
+    """The row `pk` of `rows` if `rule(user, row)` allows it; Http404 for missing and forbidden alike.
+
+    A row the user may not see must not reveal that it exists: the loaders of every app's rules use this.
+    """
+    row = rows.filter(pk=pk).first()
+    if row is None or not rule(user, row):
+        raise Http404
+    return row

@@ -73,7 +73,8 @@ def network_load(district, streets, categories, users, concern_specs, *, data_pa
     if not Contact.objects.filter(organisation__in=organisations.values()).exists():
         contacts = _contacts_create(district, organisations, spec, today, rng)
         _relationships_create(district, organisations, contacts, spec["relationships"], today, rng)
-        _interactions_create(district, contacts, users[RoleKind.MANAGER], rng)
+        # Its own random numbers: the history below stays what it was before the log existed.
+        _interactions_create(district, contacts, users[RoleKind.MANAGER], random.Random(6_001))
     key = f"demo:{district.slug}:history:"
     if not Concern.objects.filter(district=district, capture_key__startswith=key).exists():
         history = History(district, categories, users, organisations, spec, rng)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from kiezwerk.accounts.access import is_member_of, is_staff_of, memberships
-from kiezwerk.core.access import once_per_request
+from kiezwerk.core.access import allowed_or_404, once_per_request
 
 from .models import Contact, Organisation, Referral
 from .selectors import directory
@@ -58,49 +58,37 @@ def can_answer_referral(user, referral):
 @once_per_request
 def organisation_for_staff(user, pk):
     """An organisation the user may see; Http404 for missing and forbidden alike."""
-    organisation = Organisation.objects.filter(pk=pk).first() if user.is_authenticated else None
-    if organisation is None or not can_see_organisation(user, organisation):
+    if not user.is_authenticated:
         raise Http404
-    return organisation
+    return allowed_or_404(user, Organisation.objects.all(), pk, can_see_organisation)
 
 
 @once_per_request
 def contact_for_staff(user, pk):
     """A contact person the user may see; Http404 for missing and forbidden alike."""
-    contact = Contact.objects.select_related("organisation").filter(pk=pk).first() if user.is_authenticated else None
-    if contact is None or not can_see_contact(user, contact):
+    if not user.is_authenticated:
         raise Http404
-    return contact
+    return allowed_or_404(user, Contact.objects.select_related("organisation"), pk, can_see_contact)
 
 
 @once_per_request
 def referral_for_staff(user, pk):
     """A referral the user may work on; Http404 for missing and forbidden alike."""
-    referral = (
-        Referral.objects.select_related(
-            "concern", "concern__district", "concern__category", "organisation", "contact", "created_by"
-        )
-        .filter(pk=pk)
-        .first()
+    rows = Referral.objects.select_related(
+        "concern", "concern__district", "concern__category", "organisation", "contact", "created_by"
     )
-    if referral is None or not can_work_referral(user, referral):
-        raise Http404
-    return referral
+    return allowed_or_404(user, rows, pk, can_work_referral)
 
 
 @once_per_request
 def referral_for_partner(user, pk):
     """A referral to one of the user's organisations; Http404 for missing and forbidden alike."""
-    referral = (
-        Referral.objects.select_related("concern", "concern__district", "concern__category", "organisation", "contact")
-        .filter(pk=pk)
-        .first()
-        if is_partner(user)
-        else None
-    )
-    if referral is None or not can_answer_referral(user, referral):
+    if not is_partner(user):
         raise Http404
-    return referral
+    rows = Referral.objects.select_related(
+        "concern", "concern__district", "concern__category", "organisation", "contact"
+    )
+    return allowed_or_404(user, rows, pk, can_answer_referral)
 
 
 # Loads: a view's URL → the object its rule is asked about -----------------------------------------
