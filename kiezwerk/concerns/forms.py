@@ -202,7 +202,15 @@ class SubscribeForm(forms.Form):
 class FlagForm(forms.Form):
     """A resident tells the moderators that a published concern needs a look."""
 
-    reason = forms.ChoiceField(label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose what is wrong."),
+            "invalid_choice": _("Please choose what is wrong."),
+        },
+    )
     note = forms.CharField(
         label=_("Note for the moderators"),
         required=False,

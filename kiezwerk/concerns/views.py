@@ -231,7 +231,7 @@ def concern_flag(request, pk):
     form = FlagForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Please choose what is wrong."))
+            raise ValidationError([message for messages in form.errors.values() for message in messages])
         limits.intake_check("flag", request)
         added = services.concern_flag(
             concern=concern, fingerprint=_fingerprint(request), user=request.user, **form.cleaned_data

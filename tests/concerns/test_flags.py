@@ -41,9 +41,10 @@ def test_a_report_without_a_valid_reason_is_refused_and_keeps_the_note(client, c
     response = client.post(reverse("concerns:concern-flag", args=[concern.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Bitte wählen Sie aus, was nicht stimmt." in page and 'role="alert"' in page
+    message = "höchstens 500 Zeichen" if "note" in data else "Bitte wählen Sie aus, was nicht stimmt."
+    assert message in page and 'role="alert"' in page
     if "note" in data:
-        assert "x" * 501 in page  # what the resident wrote is not lost
+        assert "x" * 501 in page and 'value="spam" checked' in page  # what the resident chose and wrote is kept
     assert not Flag.objects.exists()
 
 
