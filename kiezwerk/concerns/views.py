@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -97,7 +97,6 @@ def _detail_context(request, concern, tracking=False):
         "timeline": selectors.concern_timeline(concern=concern),
         "photos": concern.photos.all(),
         "subscribe_form": SubscribeForm(),
-        "flag_form": FlagForm(),
         "can_moderate": rules.can_moderate_concern(request.user, concern),
         "is_staff": rules.can_work_concern(request.user, concern),
         "tracking": tracking,
@@ -225,9 +224,14 @@ def open_data_csv(request, slug):
 
 
 @access.public
-@require_POST
+@require_http_methods(["GET", "POST"])
 def concern_flag(request, pk):
+    """Report a published concern to the moderators: a page of its own, so the concern page stays light."""
     concern = rules.concern_for_viewer(request.user, pk)
+    if not concern.is_public:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "concerns/flag.html", {"concern": concern, "form": FlagForm()})
     form = FlagForm(request.POST)
     try:
         if not form.is_valid():
@@ -237,8 +241,8 @@ def concern_flag(request, pk):
             concern=concern, fingerprint=_fingerprint(request), user=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        context = {**_detail_context(request, concern), "flag_form": form, "flag_error": " ".join(error.messages)}
-        return render(request, "concerns/concern_detail.html", context, status=400)
+        context = {"concern": concern, "form": form, "error": " ".join(error.messages)}
+        return render(request, "concerns/flag.html", context, status=400)
     if added:
         messages.success(request, _("Thank you. The moderators will look at this concern."))
     else:

@@ -78,7 +78,7 @@ def test_inbox_triage_works_without_javascript(page_without_js, live_server, dis
 
 def test_desk_pages_have_no_accessibility_violations(page, live_server, district, manager, reported, axe_check):
     log_in(page, live_server, manager)
-    for path in ("today/", "templates/", "audit/", "privacy/", "capture/"):
+    for path in ("today/", "templates/", "audit/", "privacy/", "capture/", "mail/"):
         page.goto(f"{live_server.url}/desk/{district.slug}/{path}")
         axe_check(page)
 

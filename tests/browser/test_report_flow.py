@@ -95,10 +95,15 @@ def test_pages_have_no_accessibility_violations(page, live_server, district, cat
         f"/districts/{district.slug}/",
         f"/districts/{district.slug}/concerns/",
         concern.get_absolute_url(),
+        f"/concerns/{concern.pk}/flag/",
     ):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         axe_check(page)
+    # Reporting a problem without choosing what is wrong: the error is announced and linked.
+    page.get_by_role("button", name="An die Moderation senden").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte wählen Sie aus, was nicht stimmt.")
+    axe_check(page)
     # The report form with errors, too.
     page.goto(f"{live_server.url}/districts/{district.slug}/report/")
     page.get_by_role("button", name="Anliegen absenden").click()

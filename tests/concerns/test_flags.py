@@ -21,7 +21,10 @@ def flag(client, concern, **data):
 
 def test_a_resident_reports_a_concern_once(client, concern):
     page = client.get(concern.get_absolute_url()).content.decode()
-    assert "Problem mit diesem Anliegen melden" in page and 'name="reason"' in page
+    flag_url = reverse("concerns:concern-flag", args=[concern.pk])
+    assert f'href="{flag_url}">Problem mit diesem Anliegen melden</a>' in page
+    form = client.get(flag_url).content.decode()
+    assert "Was stimmt nicht?" in form and form.count('type="radio" name="reason"') == 4 and "Müll vor Haus 7" in form
 
     response = flag(client, concern, reason="personal_data", note="Da steht der Name meiner Nachbarin.")
     assert "Danke. Die Moderation sieht sich dieses Anliegen an." in response.content.decode()
@@ -52,6 +55,7 @@ def test_an_unpublished_concern_cannot_be_reported(client, concern):
     concern.moderation = Moderation.PENDING
     concern.save(update_fields=["moderation"])
     assert client.post(reverse("concerns:concern-flag", args=[concern.pk]), {"reason": "spam"}).status_code == 404
+    assert client.get(reverse("concerns:concern-flag", args=[concern.pk])).status_code == 404
     assert not Flag.objects.exists()
 
 
