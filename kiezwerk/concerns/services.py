@@ -261,13 +261,16 @@ def concern_by_token(token):
 
 
 @transaction.atomic
-def concern_support(*, concern, fingerprint, user=None):
+def concern_support(*, concern, fingerprint, user=None, own=False):
     """Add one supporter ("betrifft mich auch"). Returns False if this person already supports it.
 
-    Raises ValidationError(code="closed") for closed or unpublished concerns.
+    Raises ValidationError(code="closed") for closed or unpublished concerns, code="own" when `own` (the
+    person reported it: their account, or the browser that sent the report).
     """
     if not concern.is_open or not concern.is_public:
         raise ValidationError(_("Only open, published concerns can be supported."), code="closed")
+    if own or (user is not None and user.is_authenticated and concern.reporter_id == user.pk):
+        raise ValidationError(_("You reported this concern yourself; your report already counts."), code="own")
     try:
         with transaction.atomic():
             Support.objects.create(

@@ -50,6 +50,7 @@ def report(request, slug):
                 form.add_error(None, error)
             else:
                 request.session["reported"] = {"pk": concern.pk, "token": token}
+                request.session["own"] = [*request.session.get("own", []), concern.pk][-50:]
                 return redirect("concerns:report-thanks")
     context = {
         **selectors.map_context(district=district),
@@ -91,7 +92,22 @@ def track(request, token):
     return render(request, "concerns/track.html", _detail_context(request, concern, tracking=True))
 
 
+def _own(request, concern, tracking=False):
+    """Whether the viewer reported the concern: the secret link, their account, or the browser that sent it."""
+    user = request.user
+    return (
+        tracking
+        or (user.is_authenticated and concern.reporter_id == user.pk)
+        or concern.pk in request.session.get("own", [])
+    )
+
+
 def _detail_context(request, concern, tracking=False):
+    own = _own(request, concern, tracking)
+    person = request.user.is_authenticated or request.session.session_key
+    following = concern.pk in request.session.get("following", []) or (
+        tracking and bool(concern.reporter_email) and concern.followers.filter(email=concern.reporter_email).exists()
+    )
     return {
         "concern": concern,
         "timeline": selectors.concern_timeline(concern=concern),
@@ -100,7 +116,12 @@ def _detail_context(request, concern, tracking=False):
         "can_moderate": rules.can_moderate_concern(request.user, concern),
         "is_staff": rules.can_work_concern(request.user, concern),
         "tracking": tracking,
-        "supported": _fingerprint(request, create=False) in request.session.get("supported", []),
+        "own": own,
+        "following": following,
+        # Per concern and person: this person's support of this concern, never of another.
+        "supported": bool(person)
+        and not own
+        and concern.supports.filter(fingerprint=_fingerprint(request, create=False)).exists(),
     }
 
 
@@ -128,11 +149,12 @@ def concern_support(request, pk):
     concern = rules.concern_for_viewer(request.user, pk)
     fingerprint = _fingerprint(request)
     try:
-        added = services.concern_support(concern=concern, fingerprint=fingerprint, user=request.user)
+        added = services.concern_support(
+            concern=concern, fingerprint=fingerprint, user=request.user, own=_own(request, concern)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        request.session["supported"] = [*request.session.get("supported", []), fingerprint][-200:]
         if added:
             messages.success(request, _("Thank you: your support has been counted."))
         else:
@@ -149,6 +171,7 @@ def concern_subscribe(request, pk):
     form = SubscribeForm(request.POST)
     if form.is_valid():
         activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
+        request.session["following"] = [*request.session.get("following", []), concern.pk][-50:]
         messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
         return redirect(concern)
     context = {**_detail_context(request, concern), "subscribe_form": form}
