@@ -125,6 +125,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
     "outbox": {"task": "kiezwerk.core.tasks.outbox_send_due_task", "schedule": crontab()},
+    "stale-contacts": {
+        "task": "kiezwerk.network.tasks.stale_contacts_remind_task",
+        "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
+    },
 }
 # The in-process cache is per process: good for one server, checked by django-ratelimit.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

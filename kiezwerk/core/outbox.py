@@ -7,6 +7,7 @@ again (`resend`). `send_due` (Celery beat, every minute) sends whatever is due. 
 rolled back leaves no mail behind, and a mail server that is down loses nothing.
 """
 
+import logging
 from datetime import timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
@@ -17,6 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import MailStatus, OutboxMail
+
+logger = logging.getLogger(__name__)
 
 # Waits before the 2nd, 3rd, … attempt: about 16 hours from the first to the last of nine.
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 30, 60, 120, 240, 480))
@@ -73,7 +76,9 @@ def send(mail_id, *, now=None):
         return False
     try:
         _message(mail).send()
-    except (SMTPException, OSError) as error:
+    except Exception as error:  # any failure is an attempt used up, so a mail never retries for ever
+        if not isinstance(error, SMTPException | OSError):
+            logger.exception("Outbox mail %s could not be sent", mail.pk)
         failed = mail.attempts + 1 >= MAX_ATTEMPTS
         OutboxMail.objects.filter(pk=mail.pk).update(
             last_error=_describe(error)[:500],

@@ -169,3 +169,20 @@ def test_the_command_sends_what_is_due(db, smtp_server):
     assert out.getvalue().strip() == "Outbox: 1 sent." and OutboxMail.objects.get().status == MailStatus.SENT
     [(recipients, _message, _body)] = mails(smtp_server)
     assert recipients == ["a@example.org"]
+
+
+def test_a_mail_that_cannot_even_be_built_uses_up_its_attempts_and_is_listed(db, caplog):
+    mail = OutboxMail.objects.create(
+        to=["a@example.org"],
+        subject="s",
+        body="b",
+        headers={"X-Note": "line one\nline two"},
+        next_attempt_at=timezone.now(),
+    )
+    clock = timezone.now()
+    for _attempt in range(outbox.MAX_ATTEMPTS):
+        outbox.send(mail.pk, now=clock)
+        clock += outbox.BACKOFF[-1]
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (MailStatus.FAILED, outbox.MAX_ATTEMPTS) and mail.last_error
+    assert "could not be sent" in caplog.text
