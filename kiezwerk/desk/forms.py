@@ -228,17 +228,12 @@ class SavedFilterForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    PUBLIC, INTERNAL = "public", "internal"
+    """A note or a reply in the workspace: the button pressed decides, and nothing is public by default."""
 
-    visibility = forms.ChoiceField(
-        label=_("Who reads it?"),
-        choices=[
-            (PUBLIC, _("Public reply: the resident and followers get an e-mail")),
-            (INTERNAL, _("Internal note: only the team")),
-        ],
-        initial=PUBLIC,
-        widget=forms.RadioSelect,
-    )
+    NOTE, REPLY = "note", "reply"
+
+    # Set by the button pressed (no field on the page); checked in clean().
+    action = forms.ChoiceField(choices=[(NOTE, NOTE), (REPLY, REPLY)], required=False)
     template = forms.ChoiceField(label=_("Reply template"), required=False)
     text = forms.CharField(
         label=_("Text"),
@@ -268,12 +263,14 @@ class ReplyForm(forms.Form):
         template = self.templates.get(data.get("template") or "")
         if template and not data.get("text", "").strip():
             data["text"] = template.text_for(self.concern.language)
-        if data.get("visibility") == self.INTERNAL and data.get("new_status"):
+        if not data.get("action"):
+            self.add_error(
+                None, ValidationError(_("Please choose “Note internally” or “Reply publicly”."), code="action")
+            )
+        elif data["action"] == self.NOTE and data.get("new_status"):
             self.add_error(
                 "new_status",
-                ValidationError(
-                    _("A status change is always public; please choose a public reply."), code="internal_status"
-                ),
+                ValidationError(_("A status change is always public; please reply publicly."), code="internal_status"),
             )
         return data
 
@@ -284,7 +281,7 @@ class ReplyForm(forms.Form):
         return {
             "text": data["text"],
             "new_status": data["new_status"] or None,
-            "is_public": data["visibility"] == self.PUBLIC,
+            "is_public": data["action"] == self.REPLY,
             # The language of the text where a template filled it (the resident's, or German without one).
             "language": (self.concern.language if self.concern.language in template.texts else "de") if filled else "",
         }

@@ -221,7 +221,7 @@ def concern_reply(request, pk):
     def call(data):
         concern_services.concern_reply(concern=concern, actor=request.user, **form.reply_kwargs())
 
-    is_note = request.POST.get("visibility") == forms.ReplyForm.INTERNAL
+    is_note = request.POST.get("action") == forms.ReplyForm.NOTE
     return _act(request, concern, "reply_form", form, call, _("Note saved.") if is_note else _("Reply published."))
 
 

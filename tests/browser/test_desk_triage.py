@@ -46,15 +46,14 @@ def test_manager_triages_replies_with_a_template_and_the_resident_reads_it(
     # The text box is filled with the template in the resident's language (Turkish).
     expect(page.locator("#id_text")).to_have_value("Talebinizi ilgili birime ilettik.")
     page.select_option("#id_new_status", "referred")
-    page.locator("form[action$='/reply/'] button[type=submit]").click()
+    page.get_by_role("button", name="Öffentlich antworten").click()
     expect(page.locator(".message--success")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("Talebinizi ilgili birime ilettik.")
     assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.REFERRED
 
     # An internal note stays in the workspace.
-    page.check("input[name=visibility][value=internal]")
     page.fill("#id_text", "Hausverwaltung anrufen")
-    page.locator("form[action$='/reply/'] button[type=submit]").click()
+    page.get_by_role("button", name="Intern notieren").click()
     expect(page.locator(".timeline-item--internal")).to_contain_text("Hausverwaltung anrufen")
 
     page.context.clear_cookies()

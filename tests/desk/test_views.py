@@ -6,12 +6,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Channel, Concern, ConcernStatus
-from kiezwerk.core.models import AuditEvent, Entry, Follower
+from kiezwerk.core.models import AuditEvent, Entry, Follower, OutboxMail
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
 from ..factories import ConcernFactory
@@ -106,7 +107,7 @@ def test_reply_with_a_template_in_the_residents_language(
     with django_capture_on_commit_callbacks(execute=True):
         response = desk.post(
             reverse("desk:concern-reply", args=[concern.pk]),
-            {"visibility": "public", "template": template.pk, "text": "", "new_status": "referred"},
+            {"action": "reply", "template": template.pk, "text": "", "new_status": "referred"},
         )
     assert response.status_code == 302
     update = concern.entries.get(kind="status")
@@ -119,7 +120,7 @@ def test_reply_with_a_template_in_the_residents_language(
 def test_resolving_without_a_reason_keeps_everything(desk, district, category):
     concern = report(district, category)
     response = desk.post(
-        reverse("desk:concern-reply", args=[concern.pk]), {"visibility": "public", "text": "", "new_status": "resolved"}
+        reverse("desk:concern-reply", args=[concern.pk]), {"action": "reply", "text": "", "new_status": "resolved"}
     )
     assert response.status_code == 400
     assert "Bitte prüfen Sie Ihre Angaben" in response.content.decode()
@@ -131,11 +132,49 @@ def test_internal_note_cannot_change_the_status(desk, district, category):
     concern = report(district, category)
     response = desk.post(
         reverse("desk:concern-reply", args=[concern.pk]),
-        {"visibility": "internal", "text": "Ruft morgen an", "new_status": "triaged"},
+        {"action": "note", "text": "Ruft morgen an", "new_status": "triaged"},
     )
     assert response.status_code == 400
     assert "Ruft morgen an" in response.content.decode()  # the typed text is kept
     assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.NEW
+
+
+def test_the_workspace_offers_two_explicit_actions_and_nothing_is_public_by_default(desk, district, category):
+    concern = report(district, category)
+    page = desk.get(reverse("desk:concern", args=[concern.pk])).content.decode()
+    assert 'name="visibility"' not in page  # no preselected "public" choice any more
+    note = page.index('name="action" value="note"')
+    reply = page.index('name="action" value="reply"')
+    assert note < reply  # Enter in the form presses the first button: the internal note
+    assert "Intern notieren" in page and "Öffentlich antworten" in page
+    assert "bekommt die Antwort per E-Mail" in page  # the public button says who is mailed
+
+
+@pytest.mark.parametrize("action", ["", "publish", None])
+def test_a_reply_without_an_explicit_action_is_refused_and_kept(desk, district, category, action):
+    concern = report(district, category, reporter_email="ayse@example.org")
+    data = {"text": "Die Stadt kommt am Montag."}
+    if action is not None:
+        data["action"] = action
+    response = desk.post(reverse("desk:concern-reply", args=[concern.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Bitte wählen Sie „Intern notieren“ oder „Öffentlich antworten“." in body
+    assert "Die Stadt kommt am Montag." in body  # nothing typed is lost
+    assert not concern.entries.exclude(kind="created").exists()
+
+
+def test_an_internal_note_is_not_public_and_mails_nobody(desk, district, category, django_capture_on_commit_callbacks):
+    concern = report(district, category, reporter_email="ayse@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            reverse("desk:concern-reply", args=[concern.pk]), {"action": "note", "text": "Hausverwaltung anrufen"}
+        )
+    assert response.status_code == 302
+    note = concern.entries.get(text="Hausverwaltung anrufen")
+    assert not note.is_public
+    assert not OutboxMail.objects.filter(purpose="concerns/email/update").exists()
+    assert "Hausverwaltung anrufen" not in Client().get(concern.get_absolute_url()).content.decode()
 
 
 def test_workspace_actions(desk, district, category, manager, volunteer, sensitive_category):
