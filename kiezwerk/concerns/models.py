@@ -111,6 +111,11 @@ class Concern(TimeStampedModel):
     duplicate_of = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
     )
+    # A partner's report that the concern is solved (its timeline entry), for the team to check: the desk shows
+    # "Partner meldet erledigt – bitte prüfen" until the team changes the status or keeps working on it.
+    review_entry = models.ForeignKey(
+        "core.Entry", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reported as solved")
+    )
     # Idempotency key of a form captured on the desk or the street round: stored once.
     capture_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 

@@ -28,6 +28,7 @@ from kiezwerk.core.services import audit_record, district_touch
 
 from .models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     Channel,
     Concern,
     ConcernStatus,
@@ -358,11 +359,50 @@ def concern_reply(*, concern, actor, text="", new_status=None, is_public=True, a
 def _status_set(concern, new_status, at):
     concern.status = new_status
     concern.closed_at = at if new_status in CLOSED_STATUSES else None
-    fields = ["status", "closed_at", "updated_at"]
+    concern.review_entry = None  # a partner's "solved" has been answered by the team's decision
+    fields = ["status", "closed_at", "review_entry", "updated_at"]
     if new_status in CLOSED_STATUSES and concern.follow_up_on:
         concern.follow_up_on = None  # nothing left to follow up
         fields.append("follow_up_on")
     concern.save(update_fields=fields)
+
+
+def concern_review_request(*, concern, entry):
+    """A partner reports the concern solved (`entry`: their step on its timeline): the team is asked to check.
+
+    The desk lists it as "Partner meldet erledigt – bitte prüfen" until the team changes the status or keeps
+    working on it (concern_review_dismiss). A concern already closed is left alone. Returns whether it was asked.
+    """
+    asked = Concern.objects.filter(pk=concern.pk, status__in=OPEN_STATUSES).update(
+        review_entry=entry, updated_at=timezone.now()
+    )
+    if asked:
+        audit_record(
+            actor=entry.author,
+            verb="concern.review_requested",
+            target=concern,
+            district=concern.district,
+            entry=entry.pk,
+        )
+    return bool(asked)
+
+
+@transaction.atomic
+def concern_review_dismiss(*, concern, actor):
+    """The team checked a partner's "solved" and keeps working on the concern.
+
+    Raises ValidationError(code="no_review") when no partner report waits for a check.
+    """
+    concern = _locked(concern)
+    if concern.review_entry_id is None:
+        raise ValidationError(_("No partner has reported this concern as solved."), code="no_review")
+    entry_id = concern.review_entry_id
+    concern.review_entry = None
+    concern.save(update_fields=["review_entry", "updated_at"])
+    audit_record(
+        actor=actor, verb="concern.review_dismissed", target=concern, district=concern.district, entry=entry_id
+    )
+    return concern
 
 
 @transaction.atomic

@@ -117,6 +117,17 @@ class InboxFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices])
     period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIOD_CHOICES)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Most urgent first")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("status", _("By status")),
+            ("support", _("Most supporters first")),
+        ],
+    )
     bbox = forms.CharField(
         label=_("Map area"),
         required=False,
@@ -163,6 +174,7 @@ class InboxFilterForm(forms.Form):
             "channel": data["channel"] or None,
             "period": data["period"] or None,
             "bbox": data["bbox"],
+            "sort": data["sort"],
         }
 
 

@@ -23,8 +23,20 @@ from kiezwerk.core.models import AuditEvent, MailStatus, OutboxMail
 from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
 LANGUAGE_NAMES = dict(settings.CONTENT_LANGUAGES)
-# Inbox urgency, lowest first.
-OVERDUE, NEW, OTHER = 0, 1, 2
+# Inbox urgency, lowest first: a partner reports it solved, overdue, new, the rest.
+REVIEW, OVERDUE, NEW, OTHER = 0, 1, 2, 3
+# The inbox's orders besides urgency ("" ): each a tuple for order_by.
+STATUS_ORDER = Case(
+    *[When(status=status, then=Value(position)) for position, status in enumerate(ConcernStatus.values)],
+    output_field=IntegerField(),
+)
+INBOX_SORTS = {
+    "": ("urgency", "-created_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "status": (STATUS_ORDER, "-created_at", "-pk"),
+    "support": ("-supporter_count", "-created_at", "-pk"),
+}
 
 
 def triage_deadline(now=None):
@@ -49,9 +61,11 @@ def inbox(
     period=None,
     bbox=None,
     text="",
+    sort="",
     today=None,
 ):
-    """The district's concerns for triage: overdue first, then new, then the rest; newest first within.
+    """The district's concerns for triage: by default those a partner reports solved first, then overdue, then new,
+    then the rest; newest first within. `sort` is a key of INBOX_SORTS ("newest", "oldest", "status", "support").
 
     `status` None means every open status; "all" means every status. `assignee` is a user,
     or "none" for concerns nobody looks after. `bbox` is (min_lat, min_lon, max_lat, max_lon).
@@ -81,6 +95,7 @@ def inbox(
     return (
         qs.annotate(
             urgency=Case(
+                When(review_entry__isnull=False, status__in=OPEN_STATUSES, then=Value(REVIEW)),
                 When(overdue_q(today), then=Value(OVERDUE)),
                 When(status=ConcernStatus.NEW, then=Value(NEW)),
                 default=Value(OTHER),
@@ -90,6 +105,7 @@ def inbox(
         .select_related("category", "category__parent", "assignee")
         .only(
             "pk",
+            "review_entry_id",
             "title",
             "status",
             "moderation",
@@ -106,7 +122,7 @@ def inbox(
             "assignee__email",
             "assignee__display_name",
         )
-        .order_by("urgency", "-created_at", "-pk")
+        .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS[""]))
     )
 
 
@@ -152,8 +168,17 @@ def digest(*, district, today):
     }
 
 
+def review_list(*, district):
+    """Open concerns a partner reports solved, for the team to check; the longest waiting first."""
+    return (
+        Concern.objects.filter(district=district, status__in=OPEN_STATUSES, review_entry__isnull=False)
+        .select_related("category", "assignee", "review_entry")
+        .order_by("review_entry__created_at", "pk")
+    )
+
+
 def today_view(*, district, today):
-    """Concerns and conversation notes with a follow-up due today or earlier, overdue first."""
+    """Partner reports to check, then concerns and conversation notes with a follow-up due today or earlier."""
     concerns = (
         Concern.objects.filter(district=district, status__in=OPEN_STATUSES, follow_up_on__lte=today)
         .select_related("category", "assignee")
@@ -164,7 +189,11 @@ def today_view(*, district, today):
         .select_related("concern", "author")
         .order_by("follow_up_on", "pk")
     )
-    return {"concerns": list(concerns[:200]), "notes": list(notes[:200])}
+    return {
+        "reviews": list(review_list(district=district)[:200]),
+        "concerns": list(concerns[:200]),
+        "notes": list(notes[:200]),
+    }
 
 
 def street_contact_figures(*, district, days=30, top=5):

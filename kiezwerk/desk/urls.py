@@ -14,6 +14,7 @@ urlpatterns = [
     path("concerns/<int:pk>/follow-up/", views.concern_follow_up, name="concern-follow-up"),
     path("concerns/<int:pk>/duplicate/", views.concern_duplicate, name="concern-duplicate"),
     path("concerns/<int:pk>/redact/", views.concern_redact, name="concern-redact"),
+    path("concerns/<int:pk>/review/dismiss/", views.concern_review_dismiss, name="concern-review-dismiss"),
     path("concerns/<int:pk>/flags/resolve/", views.concern_flags_resolve, name="concern-flags-resolve"),
     path("concerns/<int:pk>/photos/<int:photo_id>/redact/", views.photo_redact, name="photo-redact"),
     path("concerns/<int:pk>/photos/<int:photo_id>/original/", views.photo_original, name="photo-original"),

@@ -227,6 +227,20 @@ def concern_reply(request, pk):
 
 @access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_POST
+def concern_review_dismiss(request, pk):
+    """The team checked a partner's "solved" and keeps working on the concern."""
+    concern = concern_rules.concern_for_staff(request.user, pk)
+    try:
+        concern_services.concern_review_dismiss(concern=concern, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The concern stays open; the partner's report is kept in the timeline."))
+    return redirect("desk:concern", pk=concern.pk)
+
+
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
+@require_POST
 def concern_assign(request, pk):
     concern = concern_rules.concern_for_staff(request.user, pk)
     form = forms.AssignForm(request.POST, district=concern.district)

@@ -137,3 +137,24 @@ def test_inbox_query_count_is_bounded(district, manager, django_assert_max_num_q
             (c.pk, c.title, c.category.label, c.category.parent.label, str(c.assignee or ""), c.urgency) for c in rows
         ]
     assert len(shown) == 25
+
+
+def test_the_inbox_sorts_by_date_status_and_support(district, today):
+    older = age(ConcernFactory(district=district, status=S.IN_PROGRESS, supporter_count=2), 5)
+    middle = age(ConcernFactory(district=district, status=S.NEW, supporter_count=9), 3)
+    newest = ConcernFactory(district=district, status=S.TRIAGED, supporter_count=0)
+    assert found(district, sort="newest") == [newest.pk, middle.pk, older.pk]
+    assert found(district, sort="oldest") == [older.pk, middle.pk, newest.pk]
+    assert found(district, sort="status") == [middle.pk, newest.pk, older.pk]  # new, triaged, in progress
+    assert found(district, sort="support") == [middle.pk, older.pk, newest.pk]
+    assert found(district, sort="nonsense") == found(district)  # an unknown order falls back to urgency
+
+
+def test_inbox_rows_name_the_street_and_who_looks_after_it(client, district, manager):
+    ConcernFactory(district=district, title="Sperrmüll", address="Lindenstraße 12", assignee=manager)
+    ConcernFactory(district=district, title="Laterne", address="")
+    client.force_login(manager)
+    page = client.get(f"/desk/{district.slug}/?sort=support").content.decode()
+    assert "Lindenstraße 12" in page and f"bei {manager}" in page
+    assert "niemandem zugeordnet" in page and "Keine Adresse in der Nähe der markierten Stelle" in page
+    assert '<option value="support" selected>Meiste Unterstützung zuerst</option>' in page

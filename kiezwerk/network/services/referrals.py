@@ -28,11 +28,13 @@ from kiezwerk.core.services import audit_record
 
 from ..models import (
     OPEN_REFERRAL_STATUSES,
+    SOLVED_OUTCOMES,
     Outcome,
     Referral,
     ReferralPlan,
     ReferralStatus,
     ReferralStep,
+    Visibility,
 )
 from ..selectors.directory import organisation_serves
 
@@ -138,8 +140,8 @@ def referral_create(
     """Refer a concern to an organisation (and maybe one of its people). Returns (referral, token).
 
     The partner gets an e-mail with a secret link; the resident's name and contact go with it only
-    when `introduce_resident` and their consent is recorded. A new or triaged concern becomes
-    "referred" (a public status change the resident is told about when `tell_resident`).
+    when `introduce_resident` and their consent is recorded. With `tell_resident` the concern's public
+    timeline says to whom it was handed on, and a new or triaged concern becomes "referred".
     Raises ValidationError with code "closed", "organisation", "contact", "message", "due",
     "consent" or "duplicate".
     """
@@ -210,11 +212,17 @@ def referral_create(
         due_on=due_on.isoformat(),
         resident_introduced=bool(introduce_resident),
     )
-    if tell_resident and concern.status in (ConcernStatus.NEW, ConcernStatus.TRIAGED):
+    if tell_resident:
+        # The public timeline says that (and to whom, when the organisation is public) the concern was handed on;
+        # a new or triaged concern becomes "referred" with it.
         with override(concern.language):
-            notice = _("We have passed your concern on to %(partner)s.") % {"partner": referral.public_name}
+            if organisation.visibility == Visibility.PUBLIC:
+                notice = _("We have passed your concern on to %(partner)s.") % {"partner": organisation.name}
+            else:
+                notice = _("We have passed your concern on to a partner of our network.")
+        handed_on = ConcernStatus.REFERRED if concern.status in (ConcernStatus.NEW, ConcernStatus.TRIAGED) else None
         concern_services.concern_reply(
-            concern=concern, actor=actor, text=notice, new_status=ConcernStatus.REFERRED, language=concern.language
+            concern=concern, actor=actor, text=notice, new_status=handed_on, language=concern.language
         )
     referral_send(referral=referral, token=token)
     return referral, token
@@ -345,13 +353,13 @@ def _partner_step(referral, kind, *, actor, via_link, text="", public=False, **c
         public=public,
     )
     referral_team_notify(event=event)
-    return referral
+    return referral, event
 
 
 @transaction.atomic
 def referral_accept(*, referral, actor=None, via_link=False, text=""):
     """The partner takes it on. A referred concern becomes "in progress" (public)."""
-    referral = _partner_step(
+    referral, _step = _partner_step(
         referral,
         ReferralStep.ACCEPTED,
         actor=actor,
@@ -381,7 +389,7 @@ def referral_ask(*, referral, text, actor=None, via_link=False):
         via_link=via_link,
         text=text.strip(),
         status=ReferralStatus.ASKED_BACK,
-    )
+    )[0]
 
 
 @transaction.atomic
@@ -397,7 +405,7 @@ def referral_reject(*, referral, reason, actor=None, via_link=False):
         text=reason.strip(),
         status=ReferralStatus.REJECTED,
         closed_at=timezone.now(),
-    )
+    )[0]
 
 
 @transaction.atomic
@@ -412,17 +420,21 @@ def referral_progress(*, referral, text, public=False, actor=None, via_link=Fals
         via_link=via_link,
         text=text.strip(),
         public=public,
-    )
+    )[0]
 
 
 @transaction.atomic
 def referral_close(*, referral, outcome, text="", public=False, actor=None, via_link=False):
-    """The partner is done, with an outcome. The concern stays for the team to resolve and explain."""
+    """The partner is done, with an outcome. The concern stays for the team to resolve and explain.
+
+    Solved or partly solved asks the team to check (concerns.services.concern_review_request): the desk
+    shows "Partner meldet erledigt – bitte prüfen" and offers the partner's text as the public reason.
+    """
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": ValidationError(_("Please choose an outcome."), code="outcome")})
     if public and not text.strip():
         raise ValidationError({"text": ValidationError(_("Please write what the resident should read."), code="empty")})
-    return _partner_step(
+    referral, step = _partner_step(
         referral,
         ReferralStep.CLOSED,
         actor=actor,
@@ -433,6 +445,9 @@ def referral_close(*, referral, outcome, text="", public=False, actor=None, via_
         outcome=outcome,
         closed_at=timezone.now(),
     )
+    if outcome in SOLVED_OUTCOMES:
+        concern_services.concern_review_request(concern=referral.concern, entry=step)
+    return referral
 
 
 # Mail and the daily follow-up ---------------------------------------------------------------------
