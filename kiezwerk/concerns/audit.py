@@ -19,6 +19,7 @@ register(
         "concern.photo_redacted": _("Photo redacted"),
         "concern.reporter_anonymised": _("Reporter's data anonymised"),
         "concern.flagged": _("Reported to the moderators by a resident"),
+        "concern.place_corrected": _("Address corrected"),
         "concern.review_requested": _("A partner reported the concern as solved; the team is asked to check"),
         "concern.review_dismissed": _("The team checked the partner's report and keeps working on the concern"),
     }

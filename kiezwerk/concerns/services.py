@@ -22,6 +22,7 @@ from kiezwerk.accounts.access import is_team_of
 from kiezwerk.core import activity
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import photos as intake_photos
+from kiezwerk.core.intake import places
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.models import Follower
 from kiezwerk.core.services import audit_record, district_touch
@@ -196,6 +197,10 @@ def concern_report(
                 )
             }
         )
+    if not address.strip():
+        # The nearest street and house number of the register: every concern has a place people can read.
+        nearest = places.address_for_point(district, lat, lon)
+        address = str(nearest) if nearest else ""
     token = secrets.token_urlsafe(24)
     concern = Concern(
         district=district,
@@ -504,6 +509,37 @@ def concern_categorise(*, concern, actor, category):
         moderation=concern.moderation,
     )
     if was_public or concern.is_public:
+        district_touch(district=concern.district)
+    return concern
+
+
+@transaction.atomic
+def concern_place_correct(*, concern, actor, street, house_number, move=False):
+    """The team corrects the concern's address to a street and number of the register.
+
+    With `move` the marker moves to that address too; otherwise it stays where it was set (the address
+    only names it better). Raises ValidationError keyed "street" or "house_number" (core.intake.places).
+    """
+    concern = _locked(concern)
+    found = places.street_named(concern.district, street)
+    lat, lon = places.point_for_address(concern.district, found.name, house_number)
+    before = concern.address
+    concern.address = f"{found.name} {house_number.strip()}"
+    fields = ["address", "updated_at"]
+    if move:
+        concern.lat, concern.lon = lat, lon
+        fields += ["lat", "lon"]
+    concern.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        verb="concern.place_corrected",
+        target=concern,
+        district=concern.district,
+        before=before,
+        after=concern.address,
+        moved=move,
+    )
+    if concern.is_public:
         district_touch(district=concern.district)
     return concern
 

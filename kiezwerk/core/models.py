@@ -145,6 +145,8 @@ class OutboxMail(models.Model):
     body = models.TextField(_("text"))
     # [[content, mimetype], …], e.g. an HTML version.
     alternatives = models.JSONField(default=list, blank=True)
+    # [[filename, base64 content, mimetype], …], e.g. the site plan of a referral.
+    attachments = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MailStatus, default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

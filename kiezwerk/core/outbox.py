@@ -7,6 +7,7 @@ again (`resend`). `send_due` (Celery beat, every minute) sends whatever is due. 
 rolled back leaves no mail behind, and a mail server that is down loses nothing.
 """
 
+import base64
 import logging
 from datetime import timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
@@ -36,6 +37,10 @@ def enqueue(message, *, district=None, purpose=""):
         subject=message.subject,
         body=message.body,
         alternatives=[[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        attachments=[
+            [filename, base64.b64encode(content).decode("ascii"), mimetype]
+            for filename, content, mimetype in message.attachments
+        ],
         headers=dict(message.extra_headers),
         next_attempt_at=timezone.now(),
     )
@@ -55,6 +60,8 @@ def _message(mail):
     )
     for content, mimetype in mail.alternatives:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in mail.attachments:
+        message.attach(filename, base64.b64decode(content), mimetype)
     return message
 
 

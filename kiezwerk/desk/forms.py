@@ -332,6 +332,33 @@ class FollowUpForm(forms.Form):
     )
 
 
+class PlaceForm(forms.Form):
+    """The team corrects a concern's address: a street of the register and a house number."""
+
+    prefix = "place"  # beside the other forms of the workspace
+    street = forms.CharField(
+        label=_("Street"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "street-register", "autocomplete": "off"}),
+    )
+    house_number = forms.RegexField(
+        label=_("House number"),
+        max_length=8,
+        regex=r"^\s*\d{1,5}\s?[a-zA-Z]?\s*$",
+        error_messages={"invalid": _("Please enter a house number such as 12 or 12a.")},
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+    )
+    move = forms.BooleanField(label=_("Move the marker to this address too"), required=False)
+
+    @classmethod
+    def initial_for(cls, concern):
+        """The current address split into street and number ("Lindenstraße 12a" → "Lindenstraße", "12a")."""
+        street, _space, number = concern.address.rpartition(" ")
+        if not (street and number[:1].isdigit()):
+            return {"street": concern.address}
+        return {"street": street, "house_number": number}
+
+
 class DuplicateForm(forms.Form):
     prefix = "duplicate"  # beside the reply form in the workspace
     original = forms.IntegerField(

@@ -181,6 +181,8 @@ def _workspace(request, concern, bound=None, status=200):
         "assign_form": forms.AssignForm(district=district, initial={"assignee": concern.assignee_id}),
         "category_form": forms.CategoryForm(district=district, initial={"category": concern.category_id}),
         "follow_up_form": forms.FollowUpForm(initial={"on": concern.follow_up_on}),
+        "place_form": forms.PlaceForm(initial=forms.PlaceForm.initial_for(concern)),
+        "streets": core_selectors.street_list(district=district),
         "duplicate_form": forms.DuplicateForm(),
         "redact_form": forms.RedactForm(initial={"field": "description", "text": concern.description}),
         "photo_redact_form": forms.PhotoRedactForm(),
@@ -273,6 +275,18 @@ def concern_follow_up(request, pk):
         concern_services.concern_follow_up(concern=concern, actor=request.user, on=data["on"])
 
     return _act(request, concern, "follow_up_form", form, call, _("Follow-up saved."))
+
+
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
+@require_POST
+def concern_place(request, pk):
+    concern = concern_rules.concern_for_staff(request.user, pk)
+    form = forms.PlaceForm(request.POST)
+
+    def call(data):
+        concern_services.concern_place_correct(concern=concern, actor=request.user, **data)
+
+    return _act(request, concern, "place_form", form, call, _("The address has been corrected."))
 
 
 @access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)

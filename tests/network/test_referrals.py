@@ -77,7 +77,8 @@ def mails(smtp_server):
 
 
 def body(message):
-    return message.get_content()
+    """The text of a mail, also of one with attachments (the referral's site plan)."""
+    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def refer(concern, organisation, manager, **kwargs):

@@ -25,6 +25,7 @@ from kiezwerk.concerns.services import token_hash
 from kiezwerk.core import activity
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
+from kiezwerk.core.siteplan import site_plan, site_plan_png
 
 from ..models import (
     OPEN_REFERRAL_STATUSES,
@@ -463,13 +464,16 @@ def _team_addresses(referral):
 
 
 def referral_send(*, referral, token):
-    """The referral mail to the partner, with the secret link."""
+    """The referral mail to the partner, with the secret link and the site plan of the spot as a PNG."""
+    concern = referral.concern
+    plan = ("lageplan.png", site_plan_png(site_plan(concern.district, concern.lat, concern.lon)), "image/png")
     for address in _partner_addresses(referral):
         mail_send(
             to=address,
             template="network/email/referral",
-            context={"referral": referral, "concern": referral.concern, "link": link_url(token)},
-            district=referral.concern.district,
+            context={"referral": referral, "concern": concern, "link": link_url(token)},
+            district=concern.district,
+            attachments=[plan],
         )
 
 
