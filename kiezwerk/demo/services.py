@@ -129,6 +129,14 @@ def _users_save(district):
     return users
 
 
+# The public reason the demo team gives for a status that no reply of the demo data reaches.
+STATUS_NOTES = {
+    ConcernStatus.REFERRED: "Wir haben Ihr Anliegen an die zuständige Stelle weitergegeben.",
+    ConcernStatus.RESOLVED: "Erledigt – vielen Dank für Ihren Hinweis.",
+    ConcernStatus.DECLINED: "Dafür ist das Quartiersmanagement nicht zuständig; die zuständige Stelle ist informiert.",
+}
+
+
 def _concerns_create(district, streets, categories, users, specs):
     rng = random.Random(25_000)  # the same demo every time
     now = timezone.now()
@@ -162,8 +170,19 @@ def _concerns_create(district, streets, categories, users, specs):
             except ValidationError:
                 concern_services.concern_reply(concern=concern, actor=manager, text=reply["text"], at=min(at, now))
         if spec["status"] != Concern.objects.get(pk=concern.pk).status:
-            closed = spec["status"] in (ConcernStatus.RESOLVED, ConcernStatus.DECLINED, ConcernStatus.DUPLICATE)
-            Concern.objects.filter(pk=concern.pk).update(status=spec["status"], closed_at=now if closed else None)
+            # The status is reached by a public entry, so the timeline tells how the concern got there.
+            at = min(reported_at + timedelta(days=max(1, spec["age_days"] // 2), hours=3), now)
+            try:
+                concern_services.concern_reply(
+                    concern=concern,
+                    actor=manager,
+                    text=STATUS_NOTES.get(spec["status"], ""),
+                    new_status=spec["status"],
+                    at=at,
+                )
+            except ValidationError:  # a duplicate names its original: the demo sets it directly
+                closed = spec["status"] in (ConcernStatus.RESOLVED, ConcernStatus.DECLINED, ConcernStatus.DUPLICATE)
+                Concern.objects.filter(pk=concern.pk).update(status=spec["status"], closed_at=now if closed else None)
         _supporters_add(concern, spec.get("supporters", 0))
         Concern.objects.filter(pk=concern.pk).update(
             updated_at=max(reported_at, concern.entries.latest("created_at").created_at)
