@@ -3,7 +3,7 @@
 allauth's own German catalogue addresses people as "du" in many places (and spells a few words in
 English). Our catalogue (`LOCALE_PATHS`) takes precedence over every app's, so each msgid below has
 a German translation with "Sie" in kiezwerk/locale/de; `gettext_noop` only marks them for
-`makemessages`, which would otherwise drop them as unused. `tests/core/test_tone.py` fails when an
+`makemessages`, which would otherwise drop them as unused. `tests/test_tone.py` fails when an
 allauth text still translates to "du".
 """
 
