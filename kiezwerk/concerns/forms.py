@@ -26,7 +26,7 @@ def categories_by_id(tree):
 class ReportForm(forms.Form):
     """A resident's report. The place comes from the map (`location`) or from street and number."""
 
-    location = forms.CharField(required=False, widget=forms.HiddenInput)
+    location = forms.CharField(label=_("Place"), required=False, widget=forms.HiddenInput)
     street = forms.CharField(
         label=_("Street"),
         required=False,
@@ -221,7 +221,7 @@ class FlagForm(forms.Form):
 
 class ReviewForm(forms.Form):
     publish = forms.TypedChoiceField(
-        coerce=lambda v: v == "1", choices=[("1", _("Publish")), ("0", _("Keep internal"))]
+        label=_("Publish"), coerce=lambda v: v == "1", choices=[("1", _("Publish")), ("0", _("Keep internal"))]
     )
 
 

@@ -100,7 +100,7 @@ def concern_nearby(*, lat, lon, category, radius_m=None, limit=5):
         Concern.objects.public()
         .open()
         .filter(category=category, lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
-        .only("pk", "title", "lat", "lon", "status", "supporter_count", "created_at", "address")[:200]
+        .only("pk", "title", "language", "lat", "lon", "status", "supporter_count", "created_at", "address")[:200]
     )
     found = []
     for concern in candidates:

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -120,6 +121,14 @@ class AuditEvent(models.Model):
     def sentence(self):
         """What happened, in words (core.audit's registry)."""
         return audit.sentence(self.verb)
+
+    @property
+    def target_label(self):
+        """What kind of object changed, in words ("Organisation"): the model's name, else the stored code."""
+        try:
+            return apps.get_model(self.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.target_type
 
 
 class MailStatus(models.TextChoices):

@@ -89,7 +89,7 @@ class CaptureFields(forms.Form):
 class PlacedCaptureFields(CaptureFields):
     """A captured form with an optional GPS position ("lat,lon", filled in by the phone)."""
 
-    location = forms.CharField(required=False, widget=forms.HiddenInput)
+    location = forms.CharField(label=_("Place"), required=False, widget=forms.HiddenInput)
 
     def clean_location(self):
         return parse_location(self.cleaned_data["location"])
@@ -501,7 +501,7 @@ class FieldNoteForm(PlacedCaptureFields):
 
 class NoteFollowUpForm(forms.Form):
     on = forms.DateField(label=_("Follow up on"), required=False, widget=DATE_INPUT)
-    done = forms.BooleanField(required=False)
+    done = forms.BooleanField(label=_("Done"), required=False)
 
 
 # Templates, audit, privacy ---------------------------------------------------------------------

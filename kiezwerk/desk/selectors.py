@@ -247,7 +247,9 @@ def concern_related(*, concern, radius_m=250, limit=8):
         )
         .exclude(pk=concern.pk)
         .select_related("category")
-        .only("pk", "title", "status", "lat", "lon", "created_at", "category__name", "category__translations")
+        .only(
+            "pk", "title", "language", "status", "lat", "lon", "created_at", "category__name", "category__translations"
+        )
         .order_by("-created_at")[:200]
     )
     found = []

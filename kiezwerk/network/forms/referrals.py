@@ -67,7 +67,7 @@ class PartnerStepForm(forms.Form):
 
     STEPS = ("accept", "ask", "reject", "progress", "close")
 
-    step = forms.ChoiceField(choices=[(s, s) for s in STEPS])
+    step = forms.ChoiceField(label=_("Step"), choices=[(s, s) for s in STEPS])
     text = forms.CharField(label=_("Text"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Please choose")), *Outcome.choices]
