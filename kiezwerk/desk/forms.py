@@ -245,7 +245,7 @@ class ReplyForm(forms.Form):
     NOTE, REPLY = "note", "reply"
 
     # Set by the button pressed (no field on the page); checked in clean().
-    action = forms.ChoiceField(choices=[(NOTE, NOTE), (REPLY, REPLY)], required=False)
+    action = forms.ChoiceField(label=_("Note or reply"), choices=[(NOTE, NOTE), (REPLY, REPLY)], required=False)
     template = forms.ChoiceField(label=_("Reply template"), required=False)
     text = forms.CharField(
         label=_("Text"),
