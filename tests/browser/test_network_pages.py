@@ -55,3 +55,25 @@ def test_network_pages_have_no_accessibility_violations(page, live_server, distr
     page.keyboard.press("Enter")
     expect(page.locator("details.more")).to_have_attribute("open", "")
     axe_check(page)
+
+
+def test_import_preview_says_per_row_what_happens_and_confirms(page, live_server, district, manager, axe_check):
+    stored = Organisation.objects.create(name="Bürgerverein", kind=OrganisationKind.ASSOCIATION, phone="0821 1")
+    stored.districts.add(district)
+    Organisation.objects.create(name="Tafel", kind=OrganisationKind.SOCIAL_SERVICE).districts.add(district)
+    data = "Name;Art;Telefon\r\nBürgerverein;Verein;0821 2\r\nTafel;Träger;\r\nKinderhaus;Kita;\r\n".encode()
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/network/{district.slug}/import/")
+    page.get_by_label("CSV-Datei").set_input_files({"name": "netzwerk.csv", "mimeType": "text/csv", "buffer": data})
+    page.get_by_role("button", name="Datei prüfen").click()
+    rows = page.locator("#preview-caption ~ tbody tr")
+    expect(rows.nth(0)).to_contain_text("wird aktualisiert: Telefon")
+    expect(rows.nth(1)).to_contain_text("unverändert")
+    expect(rows.nth(2)).to_contain_text("wird neu angelegt")
+    axe_check(page)
+    confirm = page.get_by_role("button", name="2 Zeilen bestätigen und importieren")
+    confirm.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".message--success")).to_contain_text("Organisationen: 1 neu angelegt, 1 aktualisiert.")
+    stored.refresh_from_db()
+    assert stored.phone == "0821 2"

@@ -1,6 +1,7 @@
 """Importing the network from CSV (preview, all or nothing) and exporting it as CSV and vCard 4.0."""
 
 import csv
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -9,7 +10,9 @@ import pytest
 import vobject
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 
+from kiezwerk.concerns.models import Category
 from kiezwerk.core.csv import FORMULA_STARTS, cell
 from kiezwerk.core.models import AuditEvent
 from kiezwerk.network.forms.io import CONFIRM_SALT, import_token
@@ -25,7 +28,7 @@ ORG_ROWS = [
     "Hauptstraße 1;www.stadtteilmuetter.de;Di 10–12 Uhr;öffentlich",
     "Abfallwirtschaftsbetrieb;city_office;illegal-dumping;de;awb@augsburg.de;+49 821 324;Am Mittleren Moos 15;;;intern",
 ]
-CONTACT_HEADER = "Name;Funktion;Organisation;E-Mail;Telefon;Rechtsgrundlage;Zuletzt bestätigt"
+CONTACT_HEADER = "Name;Funktion;Organisation;E-Mail;Telefon;Rechtsgrundlage;Zuletzt bestätigt;Einwilligung"
 
 
 @pytest.fixture
@@ -172,21 +175,26 @@ def test_too_long_values_and_extra_cells(city_district):
     assert set(row_errors(preview)) == {2, 3}
 
 
-def test_duplicates_in_the_file_and_against_stored_rows(city_district):
-    organisation(city_district, "Quartierstreff")
+def test_duplicates_in_the_file_and_stored_organisations(city_district, other_district):
+    stored = organisation(city_district, "Quartierstreff")
     Organisation.objects.create(name="Tafel", kind=OrganisationKind.SOCIAL_SERVICE, city="München")
+    organisation(other_district, "Bürgerhaus", city="Augsburg")  # works in the neighbouring district only
     preview = preview_of(
         city_district,
         "Name;Art;Stadt",
-        "quartierstreff;Verein;",  # same name, same city (the district's), other case
+        "quartierstreff;Verein;",  # same name, same city (the district's), other case: updates the name
         "Kinderhaus;Schule;Augsburg",
         "KINDERHAUS;Kita;augsburg",
         "Tafel;Träger;Augsburg",  # the same name in another city is another organisation
+        "Bürgerhaus;Verein;Augsburg",
     )
     errors = row_errors(preview)
-    assert set(errors) == {2, 4}
-    assert "Quartierstreff" in errors[2] or "quartierstreff" in errors[2]
+    assert set(errors) == {4, 6}
     assert "3" in errors[4]
+    assert "Bürgerhaus" in errors[6]
+    updated, created, _twice, tafel, _elsewhere = preview.rows
+    assert (updated.action, updated.target, updated.changes) == (imports.UPDATE, stored, ["name"])
+    assert (created.action, tafel.action) == (imports.CREATE, imports.CREATE)
 
 
 def test_contacts_need_legal_basis_and_confirmation_date(city_district):
@@ -195,7 +203,7 @@ def test_contacts_need_legal_basis_and_confirmation_date(city_district):
     preview = preview_of(
         city_district,
         CONTACT_HEADER,
-        "Ayşe Demir;Koordinatorin;Stadtteilmütter e.V.;ayse@example.org;0821 1;Einwilligung;01.03.2025",
+        "Ayşe Demir;Koordinatorin;Stadtteilmütter e.V.;ayse@example.org;0821 1;Einwilligung;01.03.2025;mündlich",
         "Jan Berg;Hausmeister;;;;public_task;2024-11-30",
         "Ohne Grund;;;;;;01.03.2025",
         "Ohne Datum;;;;;Vertrag;",
@@ -292,7 +300,8 @@ def test_malformed_files_import_nothing(desk, city_district, data):
 def test_contacts_are_imported_with_their_organisation(desk, city_district):
     org = organisation(city_district, "Stadtteilmütter e.V.")
     data = csv_bytes(
-        CONTACT_HEADER, "Ayşe Demir;Koordinatorin;Stadtteilmütter e.V.;ayse@example.org;;consent;01.03.2025"
+        CONTACT_HEADER,
+        "Ayşe Demir;Koordinatorin;Stadtteilmütter e.V.;ayse@example.org;;consent;01.03.2025;schriftlich am 1.3.",
     )
     token = token_of(post_file(desk, city_district, data, kind="contacts"))
     assert desk.post(reverse("network:import-confirm", args=[city_district.slug]), {"token": token}).status_code == 302
@@ -410,7 +419,10 @@ def test_csv_export_opens_in_excel_and_imports_again(desk, city_district, networ
     assert [{k: v for k, v in o.items() if k not in ignore} for o in after] == [
         {k: v for k, v in o.items() if k not in ignore} for o in originals["organisations"]
     ]
-    assert list(Contact.objects.values(*CONTACT_FIELDS)) == (originals["contacts"])
+    # Languages are stored as a sorted set, as the directory's form stores them.
+    assert list(Contact.objects.values(*CONTACT_FIELDS)) == [
+        {**contact, "languages": sorted(contact["languages"])} for contact in originals["contacts"]
+    ]
     contact = Contact.objects.get()
     assert (contact.organisation.name, contact.last_confirmed_on, contact.notes) == (
         network[0].name,
@@ -572,3 +584,309 @@ def test_unknown_district_is_404(desk):
 def test_wrong_methods_are_refused(desk, city_district):
     assert desk.post(reverse("network:export", args=[city_district.slug, "contacts", "csv"])).status_code == 405
     assert desk.get(reverse("network:import-confirm", args=[city_district.slug])).status_code == 405
+
+
+# Names as the interface shows them --------------------------------------------------------------
+
+
+@pytest.fixture
+def topics(city_district):
+    """Besides the fixture's "Wilder Müll" (illegal-dumping) and "Jugend" (youth): a group, a topic in it, a comma."""
+    waste = CategoryFactory(
+        district=city_district, slug="waste", name="Müll und Sauberkeit", translations={"en": "Waste and cleanliness"}
+    )
+    CategoryFactory(
+        district=city_district, slug="dog-waste", parent=waste, name="Hundekot", translations={"en": "Dog waste"}
+    )
+    CategoryFactory(district=city_district, slug="parking", name="Parken, Halten", translations={"en": "Parking"})
+    return city_district
+
+
+def test_topics_are_read_by_the_names_the_interface_shows(topics):
+    preview = preview_of(
+        topics,
+        "Name;Art;Themen",
+        "A;Verein;  wilder MÜLL |jugend ",  # German names, any case, spaces around
+        "B;Verein;Waste and cleanliness|DOG WASTE",  # English names
+        "C;Verein;Müll und Sauberkeit › Hundekot|youth",  # "group › topic" as the forms list it, and a code
+        "D;Verein;Parken, Halten",  # a name holding a comma
+        "E;Verein;Hundekot, Jugend, Hundekot",  # names separated by commas, one twice
+    )
+    assert preview.is_valid, row_errors(preview)
+    assert [row.values["topics"] for row in preview.rows] == [
+        ["illegal-dumping", "youth"],
+        ["waste", "dog-waste"],
+        ["dog-waste", "youth"],
+        ["parking"],
+        ["dog-waste", "youth"],
+    ]
+
+
+def test_unknown_topic_is_a_translated_error_naming_the_value_and_the_topics(desk, topics):
+    lines = ("Name;Art;Themen", "A;Verein;Jugend", "B;Verein;Jugend|Parkplatz")
+    with translation.override("de"):
+        error = row_errors(preview_of(topics, *lines))
+    assert set(error) == {3}
+    assert "Themen: „Parkplatz“ ist kein Thema dieses Quartiers. Mögliche Themen:" in error[3]
+    assert all(
+        name in error[3] for name in ["Wilder Müll", "Jugend", "Müll und Sauberkeit", "Hundekot", "Parken, Halten"]
+    )
+    with translation.override("en"):
+        error = row_errors(preview_of(topics, *lines))
+    assert "“Parkplatz” is not a topic of this district" in error[3] and "Dog waste" in error[3]
+
+    response = post_file(desk, topics, csv_bytes(*lines))
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 400 and token_of(response) is None
+    assert "Zeile 3</a>: Themen: „Parkplatz“ ist kein Thema" in body
+    assert not Organisation.objects.exists()
+
+
+def test_a_name_of_several_topics_asks_for_the_code(topics):
+    other = CategoryFactory(district=topics, slug="other", name="Sonstiges")
+    CategoryFactory(district=topics, slug="other-waste", parent=Category.objects.get(slug="waste"), name="Sonstiges")
+    CategoryFactory(district=topics, slug="other-other", parent=other, name="Sonstiges")
+    preview = preview_of(topics, "Name;Art;Themen", "A;Verein;Sonstiges", "B;Verein;Müll und Sauberkeit › Sonstiges")
+    assert set(row_errors(preview)) == {2}
+    assert "Sonstiges" in row_errors(preview)[2]
+    assert preview.rows[1].values["topics"] == ["other-waste"]
+
+
+def test_kinds_and_legal_bases_are_read_by_their_labels_in_both_languages(city_district):
+    preview = preview_of(
+        city_district,
+        "Name;Art",
+        "A;Church or religious community",
+        "B;Schule oder Kita",
+        "C;social service provider",
+    )
+    assert [row.values["kind"] for row in preview.rows] == ["religious", "school", "social_service"]
+    preview = preview_of(
+        city_district,
+        "Name;Rechtsgrundlage;Zuletzt bestätigt",
+        "A;Öffentliche Aufgabe, dienstlicher Kontakt (Art. 6 Abs. 1 lit. e);01.03.2025",
+        "B;Legitimate interest (Art. 6 (1) f);01.03.2025",
+        kind="contacts",
+    )
+    assert preview.is_valid, row_errors(preview)
+    assert [row.values["legal_basis"] for row in preview.rows] == ["public_task", "legitimate_interest"]
+
+
+# Updating what is stored ------------------------------------------------------------------------
+
+
+def follow_confirm(client, district, response):
+    return client.post(
+        reverse("network:import-confirm", args=[district.slug]), {"token": token_of(response)}, follow=True
+    )
+
+
+def test_stored_organisation_is_updated_after_the_preview(desk, city_district, manager):
+    stored = organisation(
+        city_district, "Stadtteilmütter e.V.", phone="0821 1", email="alt@example.org", description="Bleibt."
+    )
+    same = organisation(city_district, "Tafel", kind=OrganisationKind.SOCIAL_SERVICE, email="Tafel@Example.org")
+    data = csv_bytes(
+        "Name;Art;E-Mail;Telefon;Themen",
+        "Stadtteilmütter e.V.;Verein;neu@example.org;0821 2;Jugend",
+        "Tafel;Träger;tafel@example.org;;",  # the address in other case is the same address
+        "Kinderhaus;Kita;;;",
+    )
+    response = post_file(desk, city_district, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<td>wird aktualisiert: Themen, E-Mail, Telefon</td>" in body
+    assert "<td>unverändert</td>" in body and "<td>wird neu angelegt</td>" in body
+    assert "Beim Bestätigen: 1 neu angelegt, 1 aktualisiert, 1 unverändert." in body
+    stored.refresh_from_db()
+    assert (stored.phone, Organisation.objects.count()) == ("0821 1", 2)  # the preview writes nothing
+    assert not AuditEvent.objects.filter(verb__startswith="organisation.").exists()
+
+    body = follow_confirm(desk, city_district, response).content.decode()
+    assert "Organisationen: 1 neu angelegt, 1 aktualisiert." in body
+    stored.refresh_from_db()
+    assert (stored.phone, stored.email, stored.topics, stored.description) == (
+        "0821 2",
+        "neu@example.org",
+        ["youth"],
+        "Bleibt.",  # a column the file does not have stays as it is
+    )
+    assert Organisation.objects.get(pk=same.pk).email == "Tafel@Example.org"
+    created = Organisation.objects.get(name="Kinderhaus")
+    assert list(created.districts.all()) == [city_district]
+    changed = AuditEvent.objects.get(verb="organisation.changed")
+    assert (changed.target_id, changed.data["fields"], changed.actor) == (
+        str(stored.pk),
+        ["email", "phone", "topics"],
+        manager,
+    )
+    assert AuditEvent.objects.get(verb="organisation.created").target_id == str(created.pk)
+    summary = AuditEvent.objects.get(verb="network.organisations_imported")
+    assert (summary.data["created"], summary.data["updated"], summary.data["count"]) == ([created.pk], [stored.pk], 2)
+
+
+def test_confirmation_writes_only_what_the_preview_showed(desk, city_district):
+    stored = organisation(city_district, "Quartierstreff", phone="0821 1")
+    first = post_file(
+        desk, city_district, csv_bytes("Name;Art;E-Mail;Telefon", "Quartierstreff;Verein;neu@example.org;0821 2")
+    )
+    Organisation.objects.filter(pk=stored.pk).update(phone="0821 2")  # a colleague typed the number meanwhile
+    response = desk.post(reverse("network:import-confirm", args=[city_district.slug]), {"token": token_of(first)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "seit der Vorschau geändert" in body and "<td>wird aktualisiert: E-Mail</td>" in body
+    stored.refresh_from_db()
+    assert stored.email == ""
+    assert token_of(response) not in (None, token_of(first))  # the new preview can be confirmed
+    follow_confirm(desk, city_district, response)
+    stored.refresh_from_db()
+    assert (stored.email, stored.phone) == ("neu@example.org", "0821 2")
+
+
+def test_stored_contact_is_updated_after_the_preview(desk, city_district, manager):
+    org = organisation(city_district, "Stadtteilmütter e.V.")
+    person = Contact.objects.create(
+        name="Ayşe Demir",
+        organisation=org,
+        role="Koordinatorin",
+        legal_basis=LegalBasis.CONTRACT,
+        last_confirmed_on=date(2024, 5, 1),
+        notes="intern",
+    )
+    data = csv_bytes(
+        CONTACT_HEADER,
+        "Ayşe Demir;Leitung;Stadtteilmütter e.V.;;;Vertrag;01.03.2025;",
+        "Jan Berg;;Stadtteilmütter e.V.;;;Vertrag;01.03.2025;",
+    )
+    response = post_file(desk, city_district, data, kind="contacts")
+    body = response.content.decode()
+    assert "<td>wird aktualisiert: Funktion, Zuletzt bestätigt</td>" in body and "<td>wird neu angelegt</td>" in body
+    person.refresh_from_db()
+    assert person.role == "Koordinatorin"
+    follow_confirm(desk, city_district, response)
+    person.refresh_from_db()
+    assert (person.role, person.last_confirmed_on, person.notes) == ("Leitung", date(2025, 3, 1), "intern")
+    assert Contact.objects.get(name="Jan Berg").organisation == org
+    assert AuditEvent.objects.get(verb="contact.changed").data["fields"] == ["last_confirmed_on", "role"]
+
+
+def test_a_person_written_with_consent_needs_the_note_on_how_they_agreed(desk, city_district):
+    org = organisation(city_district, "Stadtteilmütter e.V.")
+    Contact.objects.create(
+        name="Alt", organisation=org, legal_basis=LegalBasis.CONSENT, last_confirmed_on=date(2025, 3, 1)
+    )
+    preview = preview_of(
+        city_district,
+        CONTACT_HEADER,
+        "Alt;;Stadtteilmütter e.V.;;;Einwilligung;01.03.2025;",  # stored like this: unchanged, nothing written
+        "Neu;;Stadtteilmütter e.V.;;;Einwilligung;01.03.2025;",
+        "Mit Notiz;;Stadtteilmütter e.V.;;;Einwilligung;01.03.2025;mündlich am 1.3.",
+        kind="contacts",
+    )
+    assert set(row_errors(preview)) == {3}
+    assert "Einwilligung" in row_errors(preview)[3]
+    assert preview.rows[0].action == imports.UNCHANGED
+
+
+def snapshot():
+    return list(Organisation.objects.order_by("pk").values()), list(Contact.objects.order_by("pk").values())
+
+
+@pytest.fixture
+def odd_organisation(city_district):
+    """What a stored row may hold that the file writes otherwise: no city, an address in capitals, lists out of
+    order, a topic of a neighbouring district."""
+    return organisation(
+        city_district,
+        "Ohne Stadt",
+        city="",
+        email="Info@Example.org",
+        topics=["youth", "topic-of-the-neighbours", "illegal-dumping"],
+        languages=["tr", "de"],
+    )
+
+
+def test_export_imported_again_is_unchanged_and_changes_nothing(desk, city_district, network, odd_organisation):
+    before = snapshot()
+    for what, count in [("organisations", 3), ("contacts", 1)]:
+        response = post_file(desk, city_district, export(desk, city_district, what, "csv").content, kind=what)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert body.count("<td>unverändert</td>") == count, body
+        assert "Nichts zu importieren" in body
+        assert token_of(response) is None
+    assert snapshot() == before
+    assert not AuditEvent.objects.exclude(verb__in=["network.exported", "district.created"]).exists()
+
+
+def test_a_field_edited_in_the_export_updates_just_that(desk, city_district, network, odd_organisation):
+    org, contact = network
+    organisations_before, contacts_before = snapshot()
+    text = export(desk, city_district, "organisations", "csv").content.decode("utf-8-sig")
+    response = post_file(desk, city_district, text.replace("+49 821 55 66", "+49 821 55 99").encode())
+    body = response.content.decode()
+    assert body.count("<td>unverändert</td>") == 2 and "<td>wird aktualisiert: Telefon</td>" in body
+    follow_confirm(desk, city_district, response)
+    text = export(desk, city_district, "contacts", "csv").content.decode("utf-8-sig")
+    response = post_file(
+        desk, city_district, text.replace("nowak@st-anton.de", "m.nowak@st-anton.de").encode(), "contacts"
+    )
+    assert "<td>wird aktualisiert: E-Mail</td>" in response.content.decode()
+    follow_confirm(desk, city_district, response)
+
+    organisations_after, contacts_after = snapshot()
+    for before, after, changed in [
+        (organisations_before, organisations_after, {org.pk: {"phone": "+49 821 55 99"}}),
+        (contacts_before, contacts_after, {contact.pk: {"email": "m.nowak@st-anton.de"}}),
+    ]:
+        for old, new in zip(before, after, strict=True):
+            expected = {**old, **changed.get(old["id"], {}), "updated_at": new["updated_at"]}
+            if "last_confirmed_on" in old:  # a person's languages are stored sorted when the person is saved
+                expected["languages"] = sorted(old["languages"]) if old["id"] in changed else old["languages"]
+            assert new == expected
+    assert [e.data["fields"] for e in AuditEvent.objects.filter(verb__endswith=".changed").order_by("pk")] == [
+        ["phone"],
+        ["email"],
+    ]
+
+
+# Bad input changes nothing ----------------------------------------------------------------------
+
+GOOD_ROW = "Quartierstreff;Verein;0821 2"  # updates the stored organisation's phone
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            csv_bytes("Name;Art;Telefon", GOOD_ROW) + b"x" * 5000 + b"\x00;Verein;\r\n",
+            "Die Datei ist keine CSV-Textdatei in UTF-8 oder Windows-1252.",
+        ),
+        (f"Name;Art;Telefon\r\n{GOOD_ROW}\r\n".encode("utf-16"), "Die Datei ist keine CSV-Textdatei"),
+        (csv_bytes(GOOD_ROW), "Pflichtspalten fehlen: Name, Art."),
+        (csv_bytes("Name;Art;Telefon", GOOD_ROW, "Lang;Verein;" + "1" * 140_000), "ab Zeile 3 nicht als CSV gelesen"),
+        (csv_bytes("Name;Art;Telefon", GOOD_ROW, ";Verein;0821 3"), "Zeile 3</a>: Name ist erforderlich."),
+        (
+            csv_bytes("Name;Art;Telefon", GOOD_ROW, "Anders;Verein;" + "1" * 41),
+            "Zeile 3</a>: Telefon: höchstens 40 Zeichen",
+        ),
+        (
+            csv_bytes("Name;Art;Telefon", GOOD_ROW, " QUARTIERSTREFF ;Verein;0821 3"),
+            "Zeile 3</a>: „QUARTIERSTREFF“ kommt in der Datei zweimal vor (auch in Zeile 2).",
+        ),
+        (csv_bytes("Name;Art;Telefon;Themen", GOOD_ROW + ";", "Anders;Verein;;Parkplatz"), "ist kein Thema"),
+    ],
+    ids=["nul-byte", "utf-16", "no-header", "unreadable", "empty-name", "too-long", "twice", "unknown-topic"],
+)
+def test_bad_files_are_explained_in_german_and_change_nothing(desk, city_district, data, message):
+    organisation(city_district, "Quartierstreff", phone="0821 1")
+    before, audit_before = snapshot(), AuditEvent.objects.count()
+    response = post_file(desk, city_district, data)
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert message in body
+    assert token_of(response) is None
+    if "</a>" in message:  # an error of row 3: the other row still says what it would do
+        assert "<td>wird aktualisiert: Telefon</td>" in body
+    assert snapshot() == before
+    assert AuditEvent.objects.count() == audit_before

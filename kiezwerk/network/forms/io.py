@@ -31,9 +31,12 @@ class ImportForm(forms.Form):
         return upload
 
 
-def import_token(*, district, user, kind, data):
-    """A signed, compressed copy of a checked file, bound to the district and the person who checked it."""
-    payload = {"d": district.pk, "u": user.pk, "k": kind, "f": data.decode("latin-1")}
+def import_token(*, district, user, kind, data, plan=None):
+    """A signed, compressed copy of a checked file, bound to the district and the person who checked it.
+
+    `plan` is what the preview showed would happen to each row (`ImportPreview.plan`).
+    """
+    payload = {"d": district.pk, "u": user.pk, "k": kind, "f": data.decode("latin-1"), "p": plan}
     return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
 
@@ -70,3 +73,7 @@ class ImportConfirmForm(forms.Form):
     @property
     def data_bytes(self):
         return self.cleaned_data["token"]["f"].encode("latin-1")
+
+    @property
+    def plan(self):
+        return self.cleaned_data["token"].get("p")

@@ -3,25 +3,34 @@
 The columns are in `ORGANISATION_COLUMNS` and `CONTACT_COLUMNS`; each has an English key and a German
 header, both accepted (case, spaces, hyphens and underscores do not matter). The export
 (`network.selectors.exports`) writes the same columns, so an exported file imports again.
+
+A row that names a stored organisation (same name, same city, serving the district: what the export
+lists) or contact person (same name at the same organisation) updates it; the preview says per row
+whether it is created, updated (which columns) or unchanged. Only the confirmation writes, through the
+directory's services (`organisation_save`, `contact_save`), which audit every organisation and person.
 """
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kiezwerk.core.csv import FORMULA_STARTS
 from kiezwerk.core.services import audit_record
 
-from ..models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
+from ..models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility, serves_q
+from ..selectors import directory as directory_selectors
+from .directory import contact_save, organisation_save
 
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_ROWS = 2000
@@ -108,20 +117,25 @@ def _norm(text):
     return re.sub(r"[\s_\-.()]+", "", str(text)).casefold()
 
 
-def _alias_map(aliases):
+@functools.cache
+def _alias_map(name):
+    """{normalised word: code}: the code, the label the interface shows in every language, the aliases."""
+    aliases = {"kind": KIND_ALIASES, "legal_basis": LEGAL_BASIS_ALIASES, "visibility": VISIBILITY_ALIASES}[name]
     table = {}
     for code, words in aliases.items():
-        for word in [code.value, code.label, *words]:
+        labels = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                labels.append(str(code.label))
+        for word in [code.value, *labels, *words]:
             table[_norm(word)] = code.value
     return table
 
 
-KIND_VALUES = _alias_map(KIND_ALIASES)
-LEGAL_BASIS_VALUES = _alias_map(LEGAL_BASIS_ALIASES)
-VISIBILITY_VALUES = _alias_map(VISIBILITY_ALIASES)
-
-
 # The result of reading a file ----------------------------------------------------------------------
+
+
+CREATE, UPDATE, UNCHANGED = ACTIONS = "created", "updated", "unchanged"
 
 
 @dataclass
@@ -130,6 +144,15 @@ class ImportRow:
     values: dict  # parsed values by column key
     errors: list = field(default_factory=list)
     organisation: Organisation | None = None  # a contact's organisation, when named
+    target: Organisation | Contact | None = None  # the stored organisation or person this row updates
+    changes: list = field(default_factory=list)  # keys of the columns whose value differs from the stored one
+    unknown_topics: list = field(default_factory=list)  # values of the topics column that name no topic
+
+    @property
+    def action(self):
+        if self.target is None:
+            return CREATE
+        return UPDATE if self.changes else UNCHANGED
 
 
 @dataclass
@@ -150,13 +173,26 @@ class ImportPreview:
     def is_valid(self):
         return bool(self.rows) and not self.errors and not self.error_rows
 
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def writes(self):
+        """How many rows the confirmation writes (created or updated)."""
+        return sum(1 for row in self.rows if row.action != UNCHANGED)
+
+    @property
+    def plan(self):
+        """What the confirmation would do, row by row: the preview a person confirms (JSON-able)."""
+        return [[row.number, row.target.pk if row.target else None, row.changes] for row in self.rows]
+
 
 def csv_decode(data):
     """(text, encoding) of uploaded bytes: UTF-8 (BOM or not), else Windows-1252, else Latin-1.
 
     Raises ValidationError(code="encoding") for UTF-16/32 files and binary content.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise ValidationError(
             _("The file is not a CSV text file in UTF-8 or Windows-1252. Save it as “CSV UTF-8” and try again."),
             code="encoding",
@@ -256,10 +292,89 @@ def _parse_common(row, column, raw, model):
     return raw
 
 
+@dataclass
+class Topics:
+    """The district's topics (its categories) by every name a file may give them."""
+
+    codes: dict  # {key: slug}
+    names: dict  # {key: {slugs}}: German and translated names, and "Group › Topic" as the forms show them
+    offered: list  # the names an error offers: the active categories as the interface shows them
+
+
+def _topic_key(text):
+    return " ".join(text.replace(">", "›").split()).casefold()
+
+
+def district_topics(district):
+    """The district's topics for reading a file: codes (category slugs) and names in every language."""
+    categories = list(district.categories.select_related("parent").order_by("position", "name"))
+    names = {}
+    for category in categories:
+        own = {"de": category.name, **category.translations}
+        labels = list(own.values())
+        if category.parent:
+            group = {"de": category.parent.name, **category.parent.translations}
+            labels += [f"{group.get(language, group['de'])} › {name}" for language, name in own.items()]
+        for label in labels:
+            if isinstance(label, str) and label.strip():
+                names.setdefault(_topic_key(label), set()).add(category.slug)
+    return Topics(
+        codes={_topic_key(category.slug): category.slug for category in categories},
+        names=names,
+        offered=[category.label for category in categories if category.is_active],
+    )
+
+
+def _parse_topics(row, column, raw, topics):
+    """Slugs of the topics a cell names, by code or name, separated by | (or commas)."""
+    slugs, ambiguous = [], []
+
+    def find(text):
+        key = _topic_key(text)
+        found = {topics.codes[key]} if key in topics.codes else topics.names.get(key, set())
+        if len(found) > 1:
+            ambiguous.append(text)
+            return ""
+        return next(iter(found), None)
+
+    for piece in filter(None, (piece.strip() for piece in raw.split(LIST_SEPARATOR))):
+        slug = find(piece)
+        if slug is None and "," in piece:  # a name may hold a comma; else the cell is a list with commas
+            for part in filter(None, (part.strip() for part in piece.split(","))):
+                slug = find(part)
+                if slug is None:
+                    row.unknown_topics.append(part)
+                elif slug not in slugs:
+                    slugs.append(slug)
+        elif slug is None:
+            row.unknown_topics.append(piece)
+        elif slug and slug not in slugs:
+            slugs.append(slug)
+    if ambiguous:
+        row.errors.append(
+            _("%(column)s: “%(value)s” is the name of several topics; write the code of the one meant instead.")
+            % {"column": column.header, "value": ", ".join(ambiguous)}
+        )
+    return slugs
+
+
+def _check_topics(row, column, topics):
+    """An error naming the values of the topics column that name no topic (codes the row already has are kept)."""
+    stored = set(row.target.topics or []) if row.target else set()
+    kept = [value for value in row.unknown_topics if value in stored]
+    unknown = [value for value in row.unknown_topics if value not in stored]
+    row.values["topics"] = [*row.values["topics"], *(slug for slug in kept if slug not in row.values["topics"])]
+    if unknown:
+        row.errors.append(
+            _("%(column)s: “%(value)s” is not a topic of this district. Possible topics: %(names)s.")
+            % {"column": column.header, "value": ", ".join(unknown), "names": ", ".join(topics.offered) or "–"}
+        )
+
+
 def _parse_organisation(row, column, raw, *, topics):
     key = column.key
     if key == "kind":
-        value = _choice(raw, KIND_VALUES)
+        value = _choice(raw, _alias_map("kind"))
         if value is None:
             row.errors.append(
                 _("%(column)s: “%(value)s” is not a known kind (e.g. Verein, Schule, Amt; see the list of values).")
@@ -267,7 +382,7 @@ def _parse_organisation(row, column, raw, *, topics):
             )
         return value
     if key == "visibility":
-        value = _choice(raw, VISIBILITY_VALUES) if raw else Visibility.INTERNAL.value
+        value = _choice(raw, _alias_map("visibility")) if raw else Visibility.INTERNAL.value
         if value is None:
             row.errors.append(
                 _("%(column)s: “%(value)s” is neither “öffentlich” nor “intern”.")
@@ -281,14 +396,7 @@ def _parse_organisation(row, column, raw, *, topics):
         row.errors.append(_("%(column)s: write “ja” or “nein”.") % {"column": column.header})
         return None
     if key == "topics":
-        slugs = _split_list(raw)
-        unknown = [slug for slug in slugs if slug not in topics]
-        if unknown:
-            row.errors.append(
-                _("%(column)s: unknown topic (category slug) “%(value)s”.")
-                % {"column": column.header, "value": ", ".join(unknown)}
-            )
-        return slugs
+        return _parse_topics(row, column, raw, topics)
     if key == "website" and raw:
         url = raw if "://" in raw else "https://" + raw
         try:
@@ -305,7 +413,7 @@ def _parse_organisation(row, column, raw, *, topics):
 def _parse_contact(row, column, raw):
     key = column.key
     if key == "legal_basis":
-        value = _choice(raw, LEGAL_BASIS_VALUES)
+        value = _choice(raw, _alias_map("legal_basis"))
         if value is None:
             row.errors.append(
                 _(
@@ -362,8 +470,14 @@ def import_preview(*, district, kind, data):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=preview.delimiter)
     try:
         lines = list(reader)
-    except csv.Error as error:
-        preview.errors.append(_("The file cannot be read as CSV: %(error)s") % {"error": error})
+    except csv.Error:
+        preview.errors.append(
+            _(
+                "The file cannot be read as CSV from line %(line)s on (a cell too long or a stray quotation mark?). "
+                "Save it from the spreadsheet as “CSV UTF-8” and try again."
+            )
+            % {"line": reader.line_num}
+        )
         return preview
     if not lines or not any(cell.strip() for cell in lines[0]):
         preview.errors.append(_("The file is empty: the first line must name the columns."))
@@ -402,8 +516,7 @@ def import_preview(*, district, kind, data):
         )
         return preview
 
-    organisations = list(_district_organisations(district))
-    topics = set(district.categories.values_list("slug", flat=True)) if kind == "organisations" else set()
+    topics = district_topics(district) if kind == "organisations" else None
     for number, line in body:
         row = ImportRow(number=number, values={})
         if len(line) > len(lines[0]):
@@ -427,10 +540,10 @@ def import_preview(*, district, kind, data):
         preview.rows.append(row)
 
     if kind == "organisations":
-        _check_organisation_duplicates(preview.rows, district)
+        _plan_organisations(preview, district, topics)
     else:
-        _resolve_organisations(preview.rows, organisations)
-        _check_contact_duplicates(preview.rows, district)
+        _resolve_organisations(preview.rows, _district_organisations(district))
+        _plan_contacts(preview, district)
     return preview
 
 
@@ -438,30 +551,86 @@ def _organisation_key(name, city):
     return (_norm(name), _norm(city))
 
 
-def _check_organisation_duplicates(rows, district):
-    """Same name in the same city: an error against the file's earlier rows and against stored organisations."""
-    existing = {
-        _organisation_key(name, city): city
-        for name, city in Organisation.objects.values_list("name", "city").iterator()
-    }
+def _same(key, value, stored):
+    """Whether a value read from the file equals the stored one (lists as sets, addresses in any case)."""
+    if key in ("topics", "languages"):
+        return sorted(set(value)) == sorted(set(stored or []))
+    if key == "email":
+        return value.casefold() == (stored or "").casefold()
+    return value == stored
+
+
+def _compare(row, columns, skip=()):
+    """Record the columns whose value differs from the row's target."""
+    row.changes = [
+        column.key
+        for column in columns
+        if column.key not in skip
+        and row.values.get(column.key) is not None
+        and not _same(column.key, row.values[column.key], getattr(row.target, column.key))
+    ]
+
+
+def _check_twice(row, key, seen):
+    if key in seen:
+        row.errors.append(
+            _("“%(name)s” appears twice in the file (also in row %(row)s).")
+            % {"name": row.values["name"], "row": seen[key]}
+        )
+    else:
+        seen[key] = row.number
+
+
+def _plan_organisations(preview, district, topics):
+    """Match each row with the stored organisation of the same name and city serving the district.
+
+    The export lists the organisations serving the district, so these are the ones a row may update;
+    one of the same name and city elsewhere is an error (it is not changed from this district).
+    """
+    serving, elsewhere = {}, {}
+    for organisation in Organisation.objects.serving(district):
+        key = _organisation_key(organisation.name, organisation.city or district.city)
+        serving.setdefault(key, []).append(organisation)
+    for name, city in Organisation.objects.exclude(serves_q(district)).values_list("name", "city").iterator():
+        elsewhere[_organisation_key(name, city)] = city
     seen = {}
-    for row in rows:
+    for row in preview.rows:
+        if "city" in row.values:
+            row.values["city"] = row.values["city"] or district.city
         name = row.values.get("name")
-        if not name:
-            continue
         city = row.values.get("city") or district.city
-        key = _organisation_key(name, city)
-        if key in seen:
+        key = _organisation_key(name, city) if name else None
+        found = serving.get(key, [])
+        if key:
+            _check_twice(row, key, seen)
+        if len(found) > 1:
             row.errors.append(
-                _("“%(name)s” appears twice in the file (also in row %(row)s).") % {"name": name, "row": seen[key]}
+                _("Several organisations “%(name)s” in %(city)s work in this district. Rename all but one first.")
+                % {"name": name, "city": city or _("(no city)")}
             )
-        else:
-            seen[key] = row.number
-        if key in existing:
+        elif found:
+            row.target = found[0]
+        elif key in elsewhere:
             row.errors.append(
-                _("An organisation “%(name)s” already exists in %(city)s.")
-                % {"name": name, "city": existing[key] or _("(no city)")}
+                _(
+                    "An organisation “%(name)s” already exists in %(city)s, but it does not work in this district; "
+                    "it is not changed from here."
+                )
+                % {"name": name, "city": elsewhere[key] or _("(no city)")}
             )
+        if row.unknown_topics:
+            _check_topics(row, _column("organisations", "topics"), topics)
+        if row.target:
+            if row.values.get("city") == (row.target.city or district.city):
+                row.values["city"] = row.target.city  # an empty cell and the district's city are the same
+            _compare(row, preview.columns)
+        whole_city = row.values.get("whole_city", row.target.whole_city if row.target else False)
+        if whole_city and not row.values.get("city", row.target.city if row.target else district.city):
+            row.errors.append(_("An organisation serving the whole city needs its city."))
+
+
+def _column(kind, key):
+    return next(column for column in COLUMNS[kind] if column.key == key)
 
 
 def _resolve_organisations(rows, organisations):
@@ -486,80 +655,118 @@ def _resolve_organisations(rows, organisations):
             )
 
 
-def _check_contact_duplicates(rows, district):
-    """Same name at the same organisation (or both without one in this district): an error."""
-    existing = {
-        (_norm(name), organisation_id)
-        for name, organisation_id in Contact.objects.filter(districts=district).values_list("name", "organisation_id")
-    }
-    organisation_ids = {row.organisation.pk for row in rows if row.organisation}
-    existing |= {
-        (_norm(name), organisation_id)
-        for name, organisation_id in Contact.objects.filter(organisation_id__in=organisation_ids).values_list(
-            "name", "organisation_id"
-        )
-    }
+def _plan_contacts(preview, district):
+    """Match each row with the district's contact person of the same name at the same organisation.
+
+    These are the people the export lists. A person written (new or changed) with consent as the legal
+    basis needs a note on how they agreed, as in the directory's form.
+    """
+    stored = {}
+    for contact in directory_selectors.contact_list_for_district(district=district):
+        stored.setdefault((_norm(contact.name), contact.organisation_id), []).append(contact)
     seen = {}
-    for row in rows:
+    for row in preview.rows:
         name = row.values.get("name")
         if not name:
             continue
         key = (_norm(name), row.organisation.pk if row.organisation else None)
-        if key in seen:
+        _check_twice(row, key, seen)
+        found = stored.get(key, [])
+        if len(found) > 1:
             row.errors.append(
-                _("“%(name)s” appears twice in the file (also in row %(row)s).") % {"name": name, "row": seen[key]}
+                _("Several contact persons “%(name)s” are stored there. Rename all but one first.") % {"name": name}
             )
-        else:
-            seen[key] = row.number
-        if key in existing:
-            row.errors.append(_("A contact person “%(name)s” already exists there.") % {"name": name})
+            continue
+        if found:
+            row.target = found[0]
+            _compare(row, preview.columns, skip=("organisation",))
+        if row.action == UNCHANGED:
+            continue
+        legal_basis = row.values.get("legal_basis") or getattr(row.target, "legal_basis", "")
+        note = row.values.get("consent_note", getattr(row.target, "consent_note", ""))
+        if legal_basis == LegalBasis.CONSENT and not note:
+            row.errors.append(
+                _("%(column)s: for consent, note when and how the person agreed.")
+                % {"column": _column("contacts", "consent_note").header}
+            )
 
 
 # Writing -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def network_import(*, district, kind, data, actor):
-    """Import every row of a CSV file, or none: the file is checked again inside the transaction.
+def _invalid(preview):
+    return ValidationError(_("The file has errors. Nothing was imported."), code="invalid", params={"preview": preview})
 
-    Raises ValidationError(code="invalid") with the preview in `params` when any row has an error.
-    Returns the preview of what was imported.
+
+def _organisation_write(row, district, actor):
+    if row.target is None:
+        values = {"city": district.city, **row.values}
+        return organisation_save(district=district, actor=actor, districts=[district], **values)
+    organisation = row.target
+    values = {key: row.values[key] for key in row.changes}
+    districts = list(organisation.districts.all())
+    whole_city = values.get("whole_city", organisation.whole_city)
+    city = values.get("city", organisation.city)
+    serves_here = any(d.pk == district.pk for d in districts) or (
+        whole_city and district.city and city.strip().casefold() == district.city.casefold()
+    )
+    if not serves_here:  # the row took away what made it serve the district: it is listed for it instead
+        districts.append(district)
+    return organisation_save(district=district, actor=actor, organisation=organisation, districts=districts, **values)
+
+
+def _contact_write(row, district, actor):
+    if row.target is None:
+        values = {key: value for key, value in row.values.items() if key != "organisation"}
+        return contact_save(district=district, actor=actor, organisation=row.organisation, **values)
+    values = {key: row.values[key] for key in row.changes}
+    return contact_save(district=district, actor=actor, contact=row.target, **values)
+
+
+@transaction.atomic
+def network_import(*, district, kind, data, actor, plan=None):
+    """Create or update what the rows of a CSV file say, all or nothing; the file is checked again first.
+
+    `plan` is the preview's plan the person confirmed: when the stored data changed since, so that the
+    rows would do something else, nothing is written. Raises ValidationError with the new preview in
+    `params`: code "invalid" when any row has an error, "changed" when the plan differs.
+    Returns the preview of what was done.
     """
     preview = import_preview(district=district, kind=kind, data=data)
     if not preview.is_valid:
+        raise _invalid(preview)
+    if plan is not None and plan != preview.plan:
         raise ValidationError(
-            _("The file has errors. Nothing was imported."), code="invalid", params={"preview": preview}
+            _("The stored data changed since the preview. Nothing was imported; check the new preview."),
+            code="changed",
+            params={"preview": preview},
         )
-    created = []
+    write = _organisation_write if kind == "organisations" else _contact_write
+    created, updated = [], []
     for row in preview.rows:
-        values = {key: value for key, value in row.values.items() if key != "organisation"}
-        if kind == "organisations":
-            values.setdefault("city", district.city)
-            values["city"] = values["city"] or district.city
-            instance = Organisation(**values)
-        else:
-            instance = Contact(organisation=row.organisation, **values)
+        if row.action == UNCHANGED:
+            continue
         try:
-            instance.full_clean()
+            instance = write(row, district, actor)
         except ValidationError as error:
             # The preview checks the same rules; this is the last line of defence and stops everything.
-            messages = [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
-            row.errors.extend(messages)
-            raise ValidationError(
-                _("The file has errors. Nothing was imported."), code="invalid", params={"preview": preview}
-            ) from error
-        instance.save()
-        instance.districts.add(district)
-        created.append(instance.pk)
-    audit_record(
-        actor=actor,
-        verb=f"network.{kind}_imported",
-        target=district,
-        district=district,
-        count=len(created),
-        ids=created,
-        encoding=preview.encoding,
-    )
+            if hasattr(error, "error_dict"):
+                row.errors.extend(f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items())
+            else:
+                row.errors.extend(error.messages)
+            raise _invalid(preview) from error
+        (created if row.action == CREATE else updated).append(instance.pk)
+    if created or updated:
+        audit_record(
+            actor=actor,
+            verb=f"network.{kind}_imported",
+            target=district,
+            district=district,
+            count=len(created) + len(updated),
+            created=created,
+            updated=updated,
+            encoding=preview.encoding,
+        )
     return preview
 
 

@@ -6,12 +6,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.core import access
 from kiezwerk.desk import rules as desk_rules
 
+from ..forms.directory import topic_labels
 from ..forms.io import ImportConfirmForm, ImportForm, import_token
 from ..models import LegalBasis, OrganisationKind, Visibility
 from ..selectors import exports
@@ -20,12 +20,14 @@ from ..services import imports
 LABELS = {"kind": OrganisationKind, "legal_basis": LegalBasis, "visibility": Visibility}
 
 
-def _shown(key, value):
+def _shown(key, value, topics):
     """A parsed value as the preview shows it."""
     if value is None or value == "" or value == []:
         return "–"
     if key in LABELS:
         return LABELS[key](value).label
+    if key == "topics":
+        return ", ".join(topics.get(slug, slug) for slug in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -35,13 +37,37 @@ def _shown(key, value):
     return value
 
 
-def _preview_rows(preview):
+def _action(row, columns):
+    """What confirming does with a row: created, updated (which columns) or nothing."""
+    if row.errors:
+        return "–"
+    if row.action == imports.CREATE:
+        return _("will be created")
+    if row.action == imports.UNCHANGED:
+        return _("unchanged")
+    labels = {column.key: column.label for column in columns}
+    return _("will be updated: %(columns)s") % {"columns": ", ".join(str(labels[key]) for key in row.changes)}
+
+
+def _preview_rows(preview, district):
     if preview is None:
         return []
+    topics = topic_labels(district)
     return [
-        {"row": row, "cells": [_shown(column.key, row.values.get(column.key)) for column in preview.columns]}
+        {
+            "row": row,
+            "action": _action(row, preview.columns),
+            "cells": [_shown(column.key, row.values.get(column.key), topics) for column in preview.columns],
+        }
         for row in preview.rows
     ]
+
+
+def _token(request, district, kind, data, preview):
+    """The confirmation of a clean preview that changes something, else ""."""
+    if not preview.is_valid or not preview.writes:
+        return ""
+    return import_token(district=district, user=request.user, kind=kind, data=data, plan=preview.plan)
 
 
 def _page(request, district, form, preview=None, token="", status=200):
@@ -49,7 +75,8 @@ def _page(request, district, form, preview=None, token="", status=200):
         "district": district,
         "form": form,
         "preview": preview,
-        "preview_rows": _preview_rows(preview),
+        "preview_rows": _preview_rows(preview, district),
+        "summary": {action: preview.count(action) for action in imports.ACTIONS} if preview else {},
         "token": token,
         "organisation_columns": imports.ORGANISATION_COLUMNS,
         "contact_columns": imports.CONTACT_COLUMNS,
@@ -72,8 +99,9 @@ def network_import(request, slug):
     kind = form.cleaned_data["kind"]
     data = form.cleaned_data["file"].read()
     preview = imports.import_preview(district=district, kind=kind, data=data)
-    token = import_token(district=district, user=request.user, kind=kind, data=data) if preview.is_valid else ""
-    return _page(request, district, ImportForm(initial={"kind": kind}), preview, token, 200 if token else 400)
+    token = _token(request, district, kind, data, preview)
+    status = 200 if preview.is_valid else 400
+    return _page(request, district, ImportForm(initial={"kind": kind}), preview, token, status)
 
 
 @access.requires(desk_rules.can_use_desk, load=desk_rules.district)
@@ -85,18 +113,22 @@ def network_import_confirm(request, slug):
         messages.error(request, " ".join(form.errors.get("token", [])) or _("Upload the file again."))
         return redirect("network:import", slug=slug)
     try:
-        preview = imports.network_import(district=district, kind=form.kind, data=form.data_bytes, actor=request.user)
+        preview = imports.network_import(
+            district=district, kind=form.kind, data=form.data_bytes, actor=request.user, plan=form.plan
+        )
     except ValidationError as error:
-        # Something changed since the preview (e.g. an organisation of the same name was added).
+        # Something changed since the preview (e.g. an organisation of the same name was added): the new
+        # preview is shown, with a new confirmation when it is clean.
         messages.error(request, error.messages[0])
         preview = (error.params or {}).get("preview")
-        return _page(request, district, ImportForm(initial={"kind": form.kind}), preview, status=400)
-    count = len(preview.rows)
+        token = _token(request, district, form.kind, form.data_bytes, preview)
+        return _page(request, district, ImportForm(initial={"kind": form.kind}), preview, token, status=400)
+    counts = {"created": preview.count(imports.CREATE), "updated": preview.count(imports.UPDATE)}
     if form.kind == "organisations":
-        text = ngettext("%(count)s organisation imported.", "%(count)s organisations imported.", count)
+        text = _("Organisations: %(created)s created, %(updated)s updated.")
     else:
-        text = ngettext("%(count)s contact person imported.", "%(count)s contact persons imported.", count)
-    messages.success(request, text % {"count": count})
+        text = _("Contact persons: %(created)s created, %(updated)s updated.")
+    messages.success(request, text % counts)
     return redirect("network:import", slug=slug)
 
 
