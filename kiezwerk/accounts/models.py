@@ -49,6 +49,19 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    def get_short_name(self):
+        """First name and the initial of the last ("Werner H."), as the audit trail names people."""
+        return short_name(self.display_name) or self.email
+
+
+def short_name(name):
+    """ "Werner Hansen" → "Werner H." (titles such as "Dr." left out); one name or an e-mail address stays as it is."""
+    name = (name or "").strip()
+    words = [word for word in name.split() if not word.endswith(".")]
+    if len(words) < 2 or "@" in name:
+        return name
+    return f"{words[0]} {words[-1][0]}."
+
 
 class RoleKind(models.TextChoices):
     RESIDENT = "resident", _("Resident")

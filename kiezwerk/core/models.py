@@ -119,7 +119,7 @@ class AuditEvent(models.Model):
 
     @property
     def sentence(self):
-        """What happened, in words (core.audit's registry)."""
+        """What happened, as the short sentence of its verb (core.audit; `audit.lines` adds details and who)."""
         return audit.sentence(self.verb)
 
     @property

@@ -17,7 +17,7 @@ from kiezwerk.concerns.models import (
     ConcernStatus,
 )
 from kiezwerk.concerns.search import concern_search
-from kiezwerk.core import geo
+from kiezwerk.core import audit, geo
 from kiezwerk.core.models import AuditEvent, MailStatus, OutboxMail
 
 from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
@@ -300,17 +300,35 @@ def round_recent(*, district, author, limit=10):
 
 
 def audit_list(*, district, verb_prefix="", target_id=None):
-    """The district's audit trail, newest first."""
+    """The district's audit trail, newest first; `target_id` narrows it to one concern (and its referrals)."""
     qs = AuditEvent.objects.filter(district=district).select_related("actor").order_by("-created_at", "-pk")
     if verb_prefix:
         qs = qs.filter(verb__startswith=verb_prefix)
     if target_id is not None:
-        qs = qs.filter(target_type="concerns.concern", target_id=str(target_id))
+        qs = qs.filter(_concern_q(target_id))
     return qs
 
 
+def _concern_q(concern_id):
+    """Audit rows of a concern: its own and those of its referrals to partners.
+
+    The referrals are reached by relation (the network builds on the desk, not the other way round).
+    """
+    referrals = Concern(pk=concern_id).referrals
+    referral_ids = [str(pk) for pk in referrals.values_list("pk", flat=True)]
+    return Q(target_type=Concern._meta.label_lower, target_id=str(concern_id)) | Q(
+        target_type=referrals.model._meta.label_lower, target_id__in=referral_ids
+    )
+
+
 def concern_audit(*, concern):
-    return audit_list(district=concern.district).filter(target_type="concerns.concern", target_id=str(concern.pk))
+    """The changes of a concern, newest first: its own and those of its referrals."""
+    return audit_list(district=concern.district, target_id=concern.pk)
+
+
+def audit_lines(events, *, viewer):
+    """The audit events in words (core.audit): a sentence each and the object it concerns, linked for `viewer`."""
+    return audit.lines(events, viewer)
 
 
 def undelivered_mails(*, district):

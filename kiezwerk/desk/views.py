@@ -2,7 +2,7 @@
 
 import json
 from functools import wraps
-from itertools import chain
+from itertools import chain, islice
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpR
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -187,7 +187,7 @@ def _workspace(request, concern, bound=None, status=200):
         "redact_form": forms.RedactForm(initial={"field": "description", "text": concern.description}),
         "photo_redact_form": forms.PhotoRedactForm(),
         "can_moderate": concern_rules.can_moderate_concern(request.user, concern),
-        "audit": selectors.concern_audit(concern=concern)[:30],
+        "audit": selectors.audit_lines(selectors.concern_audit(concern=concern)[:30], viewer=request.user),
         "flags": list(activity.flags_open(concern)),
         **selectors.workspace(concern=concern),
         **(bound or {}),
@@ -536,7 +536,27 @@ def template_delete(request, slug, template_id):
 
 # Audit ---------------------------------------------------------------------------------------------
 
-AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "details"]
+# The machine-readable columns, then the row in words (in the language of the request).
+AUDIT_CSV_FIELDS = ["time", "actor", "action", "target_type", "target_id", "details", "text"]
+
+
+def _audit_rows(events, *, language):
+    """CSV rows of the audit events, in words in chunks (one query per kind of object named and chunk)."""
+    events = events.iterator(chunk_size=2000)
+    while chunk := list(islice(events, 500)):
+        with translation.override(language):  # the response streams after the view has returned
+            lines = selectors.audit_lines(chunk, viewer=None)  # a file has no links
+        for line in lines:
+            event = line.event
+            yield [
+                event.created_at.isoformat(timespec="seconds"),
+                event.actor.email if event.actor else "",
+                event.verb,
+                event.target_type,
+                event.target_id,
+                json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+                line.text,
+            ]
 
 
 @access.requires(rules.can_use_desk, load=rules.district)
@@ -546,24 +566,21 @@ def audit(request, slug):
     form = forms.AuditFilterForm(request.GET or None)
     events = selectors.audit_list(district=district, **form.filters())
     if request.GET.get("format") == "csv":
-        rows = (
-            [
-                event.created_at.isoformat(timespec="seconds"),
-                event.actor.email if event.actor else "",
-                event.verb,
-                event.target_type,
-                event.target_id,
-                json.dumps(event.data, ensure_ascii=False, sort_keys=True),
-            ]
-            for event in events.iterator(chunk_size=2000)
-        )
+        rows = _audit_rows(events, language=translation.get_language())
         response = StreamingHttpResponse(
             csv_lines(chain([AUDIT_CSV_FIELDS], rows)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-audit.csv"'
         return response
     page, query = paginate(request, events, 50)
-    return render(request, "desk/audit.html", {"district": district, "form": form, "page": page, "query": query})
+    context = {
+        "district": district,
+        "form": form,
+        "page": page,
+        "query": query,
+        "lines": selectors.audit_lines(page, viewer=request.user),
+    }
+    return render(request, "desk/audit.html", context)
 
 
 # Privacy -----------------------------------------------------------------------------------------

@@ -304,8 +304,13 @@ def test_audit_csv_export(desk, district, category, manager):
     concern_services.concern_follow_up(concern=concern, actor=manager, on=timezone.localdate())
     response = desk.get(reverse("desk:audit", args=[district.slug]), {"format": "csv", "concern": concern.pk})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["time", "actor", "action", "target_type", "target_id", "details"]
+    # The machine-readable columns as before, then the row in words.
+    assert rows[0] == ["time", "actor", "action", "target_type", "target_id", "details", "text"]
     assert {row[2] for row in rows[1:]} == {"concern.reported", "concern.follow_up_set"}
+    assert {row[6].partition(":")[0] for row in rows[1:]} == {
+        "Anliegen in „Wilder Müll“ gemeldet (Website, 0 Fotos), von der meldenden Person",
+        "Wiedervorlage gesetzt",
+    }
     assert all(row[4] == str(concern.pk) for row in rows[1:])
     assert "attachment" in response["Content-Disposition"]
 

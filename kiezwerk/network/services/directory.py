@@ -282,4 +282,5 @@ def interaction_record(*, district, actor, kind, at, organisation=None, contact=
         text=note,
         at=at,
         verb="interaction.recorded",
+        audit={"kind": kind},
     )

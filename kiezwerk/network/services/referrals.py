@@ -236,10 +236,18 @@ def referral_answer(*, referral, actor, text):
     _check(referral, ReferralStep.ANSWERED)
     if not text.strip():
         raise ValidationError(_("Please write an answer."), code="empty")
+    before = referral.status
     referral.status = ReferralStatus.SENT
     referral.save(update_fields=["status", "updated_at"])
     event = _event(referral, ReferralStep.ANSWERED, text=text.strip(), author=actor)
-    audit_record(actor=actor, verb="referral.answered", target=referral, district=referral.concern.district)
+    audit_record(
+        actor=actor,
+        verb="referral.answered",
+        target=referral,
+        district=referral.concern.district,
+        before=before,
+        after=referral.status,
+    )
     referral_partner_notify(event=event)
     return referral
 
@@ -275,12 +283,20 @@ def referral_withdraw(*, referral, actor, reason):
     _check(referral, ReferralStep.WITHDRAWN)
     if not reason.strip():
         raise ValidationError(_("Please give a reason."), code="reason")
+    before = referral.status
     referral.status = ReferralStatus.WITHDRAWN
     referral.closed_at = timezone.now()
     referral.link_revoked_at = referral.link_revoked_at or timezone.now()
     referral.save(update_fields=["status", "closed_at", "link_revoked_at", "updated_at"])
     event = _event(referral, ReferralStep.WITHDRAWN, text=reason.strip(), author=actor)
-    audit_record(actor=actor, verb="referral.withdrawn", target=referral, district=referral.concern.district)
+    audit_record(
+        actor=actor,
+        verb="referral.withdrawn",
+        target=referral,
+        district=referral.concern.district,
+        before=before,
+        after=referral.status,
+    )
     referral_partner_notify(event=event)
     return referral
 
@@ -339,12 +355,15 @@ def link_state(referral):
 def _partner_step(referral, kind, *, actor, via_link, text="", public=False, **changes):
     referral = _locked(referral)
     _check(referral, kind)
+    before = referral.status
     for field, value in changes.items():
         setattr(referral, field, value)
     if referral.answered_at is None:
         referral.answered_at = timezone.now()
     referral.save()
     event = _event(referral, kind, text=text, public=public, author=actor, via_link=via_link)
+    # Before and after only where the step moves the referral (progress leaves it where it is).
+    moved = {"before": before, "after": referral.status} if referral.status != before else {}
     audit_record(
         actor=actor,
         verb=f"referral.{kind}",
@@ -352,6 +371,8 @@ def _partner_step(referral, kind, *, actor, via_link, text="", public=False, **c
         district=referral.concern.district,
         via_link=via_link,
         public=public,
+        **moved,
+        **({"outcome": referral.outcome} if referral.outcome else {}),
     )
     referral_team_notify(event=event)
     return referral, event
