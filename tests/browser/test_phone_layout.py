@@ -56,3 +56,10 @@ def test_public_pages_fit_the_phone(page, live_server, district, category, stree
         page.goto(live_server.url + path)
         assert heading_top(page) <= 0.4 * HEIGHT, path
         assert page_width(page) <= 360, path
+
+
+def test_accessibility_statement_reads_well_on_a_phone(page, live_server, axe_check):
+    page.goto(f"{live_server.url}/accessibility/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Erklärung zur Barrierefreiheit")
+    assert page_width(page) <= 360
+    axe_check(page)
