@@ -4,6 +4,7 @@ Each variable is read once, has a safe default and is listed in the README.
 Production is switched on by the environment, never by another module.
 """
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -250,6 +251,11 @@ OPEN_DATA_LICENCE = ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0")
 OPERATOR_NAME = env.str("OPERATOR_NAME", default="Quartiersmanagement (Demo)")
 OPERATOR_ADDRESS = env.str("OPERATOR_ADDRESS", default="Musterstraße 1, 86154 Augsburg")
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="quartier@example.org")
+# The accessibility statement (BITV 2.0, EU 2018/1523): when it was prepared and last reviewed (ISO dates).
+ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-11-28"))
+ACCESSIBILITY_REVIEWED_ON = date.fromisoformat(
+    env.str("ACCESSIBILITY_REVIEWED_ON", default=ACCESSIBILITY_STATEMENT_DATE.isoformat())
+)
 
 # Security headers. The Content Security Policy allows only our own scripts.
 tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")

@@ -19,7 +19,7 @@ from kiezwerk.core.models import District
 
 from . import rules, selectors, services
 from .forms import ConcernFilterForm, FlagForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
-from .models import Concern
+from .models import CLOSED_STATUSES, OPEN_STATUSES, Concern
 
 PAGE_SIZE = 20
 
@@ -202,6 +202,7 @@ def district_map(request, slug):
         **selectors.map_context(district=district),
         "figures": selectors.district_figures(district=district),
         "filter_form": ConcernFilterForm(district=district),
+        "legend": ((_("Open"), OPEN_STATUSES), (_("Closed"), CLOSED_STATUSES)),
     }
     return render(request, "concerns/district_map.html", context)
 

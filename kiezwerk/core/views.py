@@ -32,7 +32,12 @@ def imprint(request):
 @access.public
 @require_GET
 def accessibility(request):
-    return render(request, "core/accessibility.html", {"operator_email": settings.OPERATOR_EMAIL})
+    context = {
+        "operator": settings,
+        "prepared_on": settings.ACCESSIBILITY_STATEMENT_DATE,
+        "reviewed_on": settings.ACCESSIBILITY_REVIEWED_ON,
+    }
+    return render(request, "core/accessibility.html", context)
 
 
 @access.public

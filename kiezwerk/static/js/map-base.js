@@ -37,8 +37,9 @@
     return { map: map, boundary: boundary };
   }
 
+  // The pin's colour comes from the same status class as the legend's swatches and the badges.
   function pin(status) {
-    return L.divIcon({ className: "kw-pin kw-pin--" + status, iconSize: [20, 20], iconAnchor: [10, 20], popupAnchor: [0, -18] });
+    return L.divIcon({ className: "kw-pin status--" + status, iconSize: [20, 20], iconAnchor: [10, 20], popupAnchor: [0, -18] });
   }
 
   window.KiezwerkMap = { readConfig: readConfig, create: create, pin: pin };
