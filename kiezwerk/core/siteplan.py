@@ -42,8 +42,11 @@ class SitePlan:
         return [" ".join(f"{x:.1f},{y:.1f}" for x, y in line) for line in self.streets]
 
 
-def site_plan(district, lat, lon, *, width=WIDTH, height=HEIGHT, metres_across=METRES_ACROSS):
-    """The plan of the register streets within the window around (lat, lon), the spot in its centre."""
+def site_plan(district, lat, lon, *, address="", width=WIDTH, height=HEIGHT, metres_across=METRES_ACROSS):
+    """The plan of the register streets within the window around (lat, lon), the spot in its centre.
+
+    The street of `address` is named first, so its name finds a place before the others'.
+    """
     frame = geo.LocalFrame(lat, lon)
     per_metre = width / metres_across
     half_w, half_h = width / per_metre / 2, height / per_metre / 2
@@ -53,7 +56,11 @@ def site_plan(district, lat, lon, *, width=WIDTH, height=HEIGHT, metres_across=M
         return (x + half_w) * per_metre, (half_h - y) * per_metre
 
     streets, labels = [], []
-    for name, line in Street.objects.filter(district=district).values_list("name", "line"):
+    # Where a label may not go: the marker (in pixels), then each label placed.
+    taken = [shapely_geometry.Point(width / 2, height / 2).buffer(14)]
+    picture = shapely_geometry.box(0, 0, width, height)
+    rows = Street.objects.filter(district=district).values_list("name", "line")
+    for name, line in sorted(rows, key=lambda row: not address.startswith(f"{row[0]} ")):
         if len(line) < 2:
             continue
         inside = frame.to_metres(shapely_geometry.LineString([point[:2] for point in line])).intersection(window)
@@ -62,8 +69,9 @@ def site_plan(district, lat, lon, *, width=WIDTH, height=HEIGHT, metres_across=M
             streets.append([pixels(x, y) for x, y in part.coords])
         if parts:
             longest = max(parts, key=lambda part: part.length)
-            if longest.length * per_metre > len(name) * 6:  # room for the name along the street
-                labels.append(_label(name, longest, pixels))
+            label = _label(name, longest, pixels, taken, picture)
+            if label is not None:
+                labels.append(label)
     scale_m = 50
     return SitePlan(
         width=width,
@@ -76,18 +84,29 @@ def site_plan(district, lat, lon, *, width=WIDTH, height=HEIGHT, metres_across=M
     )
 
 
-def _label(name, line, pixels):
-    middle = line.interpolate(0.5, normalized=True)
-    ahead = line.interpolate(min(line.project(middle) + 1, line.length))
-    behind = line.interpolate(max(line.project(middle) - 1, 0))
-    (x1, y1), (x2, y2) = pixels(behind.x, behind.y), pixels(ahead.x, ahead.y)
-    angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
-    if angle > 90:
-        angle -= 180
-    elif angle < -90:
-        angle += 180
-    x, y = pixels(middle.x, middle.y)
-    return Label(text=name, x=x, y=y, angle=round(angle, 1))
+def _label(name, line, pixels, taken, picture):
+    """The name along the street where it covers neither the marker nor another name; None where it fits nowhere."""
+    length_px = len(name) * 6.2  # about 11 px type
+    # First where it covers nothing; then, rather than no name at all, under the marker (drawn above it).
+    candidates = [(fraction, taken) for fraction in (0.5, 0.3, 0.7, 0.15, 0.85)]
+    candidates += [(fraction, taken[1:]) for fraction in (0.5, 0.3, 0.7)]
+    for fraction, avoid in candidates:
+        middle = line.interpolate(fraction, normalized=True)
+        ahead = line.interpolate(min(line.project(middle) + 1, line.length))
+        behind = line.interpolate(max(line.project(middle) - 1, 0))
+        (x1, y1), (x2, y2) = pixels(behind.x, behind.y), pixels(ahead.x, ahead.y)
+        angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        x, y = pixels(middle.x, middle.y)
+        dx, dy = math.cos(math.radians(angle)) * length_px / 2, math.sin(math.radians(angle)) * length_px / 2
+        box = shapely_geometry.LineString([(x - dx, y - dy), (x + dx, y + dy)]).buffer(7, cap_style="flat")
+        if box.within(picture) and not any(box.intersects(other) for other in avoid):
+            taken.append(box)
+            return Label(text=name, x=x, y=y, angle=round(angle, 1))
+    return None
 
 
 def site_plan_png(plan):

@@ -46,6 +46,7 @@ from kiezwerk.network.models import (
     Visibility,
 )
 from kiezwerk.network.services import directory as directory_services
+from kiezwerk.network.services import referrals as referral_services
 from kiezwerk.network.services.referrals import PLANS, plan_dates
 
 NETWORK_DATA = Path(__file__).parent / "data" / "oberhausen_network.json"
@@ -242,6 +243,24 @@ class History:
         self._refer_open()
         self._refer_to_the_partner_login()
         self._save()
+        self._partner_reports_solved()
+
+    def _partner_reports_solved(self):
+        """One accepted referral closed as solved by the partner, through the service: the desk asks to check it."""
+        referral = (
+            Referral.objects.filter(concern__district=self.district, status=ReferralStatus.ACCEPTED)
+            .select_related("concern")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if referral is not None:
+            referral_services.referral_close(
+                referral=referral,
+                outcome=Outcome.SOLVED,
+                text="Wir waren heute vor Ort und haben uns darum gekümmert. "
+                "Bitte melden Sie sich, falls noch etwas fehlt.",
+                via_link=True,
+            )
 
     def _historical_concerns(self, streets, concern_specs, key, place):
         """Older concerns, reported through concern_report and then backdated (historical demo data)."""
@@ -353,9 +372,16 @@ class History:
             .order_by("-created_at")[:count]
         )
         for concern in open_ones:
-            self._referral(concern, partner, self._sent_at(concern, days_ago=self.rng.randint(1, 3)))
-            # Historical demo data: the concern is referred as referral_create would have done.
-            Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.REFERRED)
+            sent_at = self._sent_at(concern, days_ago=self.rng.randint(1, 3))
+            self._referral(concern, partner, sent_at)
+            # The public entry referral_create writes: the timeline tells to whom the concern went.
+            concern_services.concern_reply(
+                concern=concern,
+                actor=self.manager,
+                text=f"Ihr Anliegen wurde weitergegeben an: {partner.name}.",
+                new_status=ConcernStatus.REFERRED,
+                at=sent_at,
+            )
 
     def _refer_open(self):
         concerns = Concern.objects.filter(

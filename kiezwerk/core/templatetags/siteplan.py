@@ -9,4 +9,4 @@ register = template.Library()
 
 @register.inclusion_tag("core/_site_plan.html")
 def site_plan(district, lat, lon, address=""):
-    return {"plan": plan_of(district, lat, lon), "address": address, "lat": lat, "lon": lon}
+    return {"plan": plan_of(district, lat, lon, address=address), "address": address, "lat": lat, "lon": lon}

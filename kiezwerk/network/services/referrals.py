@@ -487,7 +487,11 @@ def _team_addresses(referral):
 def referral_send(*, referral, token):
     """The referral mail to the partner, with the secret link and the site plan of the spot as a PNG."""
     concern = referral.concern
-    plan = ("lageplan.png", site_plan_png(site_plan(concern.district, concern.lat, concern.lon)), "image/png")
+    plan = (
+        "lageplan.png",
+        site_plan_png(site_plan(concern.district, concern.lat, concern.lon, address=concern.address)),
+        "image/png",
+    )
     for address in _partner_addresses(referral):
         mail_send(
             to=address,
