@@ -71,3 +71,101 @@ def test_manager_refers_partner_closes_resident_reads_the_outcome(
     timeline = page.locator(".timeline")
     expect(timeline).to_contain_text("Amt für Abfallwirtschaft: Am Montag abgeholt.")
     expect(timeline).to_contain_text("Amt für Abfallwirtschaft: Abholung ist für Montag geplant.")
+
+
+def _refer_setup(district, category):
+    from django.utils import timezone
+
+    from kiezwerk.network.models import Contact, LegalBasis
+
+    made = {}
+    for name, email, person, person_email in (
+        ("Amt für Abfallwirtschaft", "abfall@example.org", "Frau Demir", "demir@example.org"),
+        ("Grünflächenamt", "gruen@example.org", "Herr Grün", "herr.gruen@example.org"),
+    ):
+        organisation = Organisation.objects.create(
+            name=name, kind=OrganisationKind.CITY_OFFICE, email=email, topics=[category.slug]
+        )
+        organisation.districts.add(district)
+        Contact.objects.create(
+            name=person,
+            role="Sachbearbeitung",
+            email=person_email,
+            organisation=organisation,
+            legal_basis=LegalBasis.PUBLIC_TASK,
+            last_confirmed_on=timezone.localdate(),
+        )
+        made[name] = organisation
+    lat, lon = district.centre
+    concern, _token = concern_services.concern_report(
+        district=district, category=category, title="Sperrmüll am Spielplatz", description="Ein Sofa.", lat=lat, lon=lon
+    )
+    return concern, made
+
+
+def _options(page):
+    return page.locator("#id_contact option").all_inner_texts()
+
+
+def test_choosing_an_organisation_lists_only_its_people_in_place(
+    page, live_server, district, category, manager, smtp_server, axe_check
+):
+    concern, made = _refer_setup(district, category)
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/network/concerns/{concern.pk}/refer/")
+    expect(page.locator("#id_contact")).to_be_hidden()
+    page.select_option("#id_organisation", label="Grünflächenamt")
+    expect(page.locator("#id_contact")).to_be_visible()
+    assert _options(page) == [
+        "An die Adresse der Organisation (gruen@example.org)",
+        "Herr Grün – Sachbearbeitung (herr.gruen@example.org)",
+    ]
+    expect(page.locator("#announce")).to_contain_text("Empfängerliste")
+    page.select_option("#id_organisation", label="Amt für Abfallwirtschaft")
+    assert _options(page) == [
+        "An die Adresse der Organisation (abfall@example.org)",
+        "Frau Demir – Sachbearbeitung (demir@example.org)",
+    ]
+    # The keyboard reaches the list right after the organisation; the page fits 360 px.
+    page.focus("#id_organisation")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_contact")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # Frau Demir
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+    page.fill("#id_message", "Bitte bis Freitag abholen.")
+    page.get_by_role("button", name="Vermitteln und E-Mail senden").click()
+    expect(page.locator(".message--success")).to_contain_text("demir@example.org")
+    referral = Referral.objects.get()
+    assert (referral.organisation.name, referral.contact.name) == ("Amt für Abfallwirtschaft", "Frau Demir")
+    # The page as the server renders the second step (a suggestion's link): accessible, 360 px wide.
+    page.goto(f"{live_server.url}/network/concerns/{concern.pk}/refer/?organisation={made['Grünflächenamt'].pk}")
+    expect(page.locator("#id_contact")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+    assert [m.rcpt_tos for m in smtp_server.messages if "example.org" in m.rcpt_tos[0]][-1] == ["demir@example.org"]
+
+
+def test_without_javascript_a_second_step_lists_its_people_and_keeps_the_input(
+    page_without_js, live_server, district, category, manager
+):
+    page = page_without_js
+    concern, _made = _refer_setup(district, category)
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/network/concerns/{concern.pk}/refer/")
+    expect(page.locator("#id_contact")).to_be_hidden()
+    page.select_option("#id_organisation", label="Grünflächenamt")
+    page.fill("#id_message", "Bitte den Rasen prüfen.")
+    page.select_option("#id_plan", "urgent")
+    page.get_by_role("button", name="Weiter: Empfänger wählen").click()
+    expect(page.locator("#id_contact")).to_be_focused()  # the second step starts at the recipient
+    assert _options(page) == [
+        "An die Adresse der Organisation (gruen@example.org)",
+        "Herr Grün – Sachbearbeitung (herr.gruen@example.org)",
+    ]
+    expect(page.locator("#id_message")).to_have_value("Bitte den Rasen prüfen.")
+    expect(page.locator("#id_plan")).to_have_value("urgent")
+    page.get_by_role("button", name="Vermitteln und E-Mail senden").click()
+    expect(page.locator(".message--success")).to_contain_text("gruen@example.org")
+    referral = Referral.objects.get()
+    assert (referral.organisation.name, referral.contact, referral.plan) == ("Grünflächenamt", None, "urgent")

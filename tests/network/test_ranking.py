@@ -184,3 +184,18 @@ def test_queries_are_bounded(city_district, dumping, bins, django_assert_max_num
     with django_assert_max_num_queries(5):
         result = partner_suggestions(concern=subject, limit=10)
     assert len(result) == 10 and all(s.explanation for s in result)
+
+
+def test_what_an_organisation_is_for_weighs_above_a_mere_history_of_referrals(city_district, waste):
+    """The waste office, whose topic is bulky waste, comes before an association that was merely sent such cases."""
+    bulky = CategoryFactory(district=city_district, slug="bulky-waste", name="Sperrmüll", parent=waste)
+    organisation("Amt für Abfallwirtschaft", city_district, topics=["bulky-waste"])
+    helpers = organisation("Nachbarschaftshilfe e.V.", city_district, topics=["neighbourly-help"])
+    for days in (80, 60, 40, 20):
+        referral(helpers, bulky, days_ago=days)
+    result = partner_suggestions(concern=concern(city_district, bulky))
+    assert names(result) == ["Amt für Abfallwirtschaft", "Nachbarschaftshilfe e.V."]
+    assert (result[0].topic, result[0].cases) == ("category", 0)
+    assert (result[1].topic, result[1].solved) == ("", 4)  # its record is still shown, and explained
+    with override("en"):
+        assert "not listed for this topic" in partner_suggestions(concern=concern(city_district, bulky))[1].explanation

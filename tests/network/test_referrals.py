@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 from kiezwerk.accounts.services import membership_add
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import ConcernStatus
-from kiezwerk.core.models import Entry
+from kiezwerk.core.models import Entry, OutboxMail
 from kiezwerk.network.models import (
     Contact,
     LegalBasis,
@@ -160,6 +161,95 @@ def test_closed_concerns_are_not_referred(concern, organisation, manager):
     with pytest.raises(Exception) as error:
         refer(concern, organisation, manager)
     assert error.value.code == "closed"
+
+
+# Who gets the mail --------------------------------------------------------------------------------
+
+
+def make_contact(organisation, name="Frau Demir", email="demir@example.org", role="Sachbearbeitung"):
+    return Contact.objects.create(
+        name=name,
+        role=role,
+        email=email,
+        organisation=organisation,
+        legal_basis=LegalBasis.PUBLIC_TASK,
+        last_confirmed_on=timezone.localdate(),
+    )
+
+
+def received(smtp_server):
+    """{recipient: [(subject, partner links in the body), …]} of the mails the server accepted."""
+    found = {}
+    for to, message in mails(smtp_server):
+        found.setdefault(to[0], []).append((message["Subject"], re.findall(r"/p/[\w-]+/", body(message))))
+    return found
+
+
+def test_the_chosen_contact_alone_gets_the_link_and_the_partners_mails(
+    client, concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    demir = make_contact(organisation)
+    smtp_server.refuse = 2  # the first attempts (resident, partner) are turned away; the retries keep the recipient
+    with django_capture_on_commit_callbacks(execute=True):
+        referral, token = refer(concern, organisation, manager, contact=demir)
+    assert send_retries() == 2
+    [(_subject, links)] = received(smtp_server)["demir@example.org"]
+    assert links == [reverse("network:partner-link", args=[token])]
+    assert "persönlich" in body(next(m for to, m in mails(smtp_server) if to == ["demir@example.org"]))
+    # The team's answer and a new link follow the link: to the person, never to the organisation's address.
+    client.post(reverse("network:partner-link", args=[token]), {"step": "ask", "text": "Welche Hausnummer?"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_answer(referral=referral, actor=manager, text="Nummer 12.")
+        new_token = services.referral_renew_link(referral=referral, actor=manager)
+    got = received(smtp_server)
+    assert "abfall@example.org" not in got
+    assert [links for _subject, links in got["demir@example.org"]] == [
+        [reverse("network:partner-link", args=[token])],
+        [],  # the answer
+        [reverse("network:partner-link", args=[new_token])],
+    ]
+
+
+def test_without_a_contact_the_organisations_address_gets_the_link_and_its_people_nothing(
+    concern, organisation, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    make_contact(organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral, token = refer(concern, organisation, manager)
+    got = received(smtp_server)
+    assert "demir@example.org" not in got
+    [(_subject, links)] = got["abfall@example.org"]
+    assert links == [reverse("network:partner-link", args=[token])]
+    message = next(m for to, m in mails(smtp_server) if to == ["abfall@example.org"])
+    assert "für Amt für Abfallwirtschaft bestimmt" in body(message) and "persönlich" not in body(message)
+    assert referral.contact is None
+
+
+@pytest.mark.parametrize("missing", ["contact", "organisation"])
+def test_a_recipient_without_an_address_is_refused_and_nothing_is_written(
+    concern, organisation, manager, missing, django_capture_on_commit_callbacks
+):
+    contact = make_contact(organisation, email="") if missing == "contact" else None
+    if missing == "organisation":
+        organisation.email = ""
+        organisation.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception) as error:
+        refer(concern, organisation, manager, contact=contact)
+    assert [e.code for e in error.value.error_dict["contact"]] == ["no_address"]
+    assert not Referral.objects.exists()
+    assert not OutboxMail.objects.filter(purpose="network/email/referral").exists()
+
+
+def test_a_new_link_is_not_sent_when_the_person_has_no_address_any_more(concern, organisation, manager):
+    demir = make_contact(organisation)
+    referral, token = refer(concern, organisation, manager, contact=demir)
+    Contact.objects.filter(pk=demir.pk).update(email="")  # e.g. erased on request
+    referral.refresh_from_db()
+    with pytest.raises(Exception) as error:
+        services.referral_renew_link(referral=referral, actor=manager)
+    assert error.value.code == "no_address"
+    assert services.referral_by_token(token) == (referral, "ok")  # the old link still works
+    assert OutboxMail.objects.filter(purpose="network/email/referral").count() == 1
 
 
 # The partner answers through the link ----------------------------------------------------------------
@@ -375,22 +465,99 @@ def test_refer_page_refers_and_bad_input_keeps_the_text(client, concern, organis
     assert page.status_code == 200 and "Amt für Abfallwirtschaft" in page.content.decode()
     response = client.post(url, {"organisation": "", "message": "Bitte bis Freitag.", "plan": "standard"})
     assert response.status_code == 400 and "Bitte bis Freitag." in response.content.decode()
-    response = client.post(
-        url,
-        {
-            "organisation": organisation.pk,
-            "message": "Bitte bis Freitag.",
-            "plan": "urgent",
-            "introduce_resident": "on",
-        },
-    )
+    final = {"organisation": organisation.pk, "recipients_of": organisation.pk, "message": "Bitte bis Freitag."}
+    response = client.post(url, {**final, "plan": "urgent", "introduce_resident": "on"})
     assert response.status_code == 400 and not Referral.objects.exists()  # no consent recorded
-    response = client.post(url, {"organisation": organisation.pk, "message": "Bitte bis Freitag.", "plan": "urgent"})
+    response = client.post(url, {**final, "plan": "urgent"})
     assert response.url == reverse("desk:concern", args=[concern.pk])
     referral = Referral.objects.get()
     assert referral.due_on == timezone.localdate() + timedelta(days=3)
     workspace = client.get(reverse("desk:concern", args=[concern.pk])).content.decode()
     assert reverse("network:referral", args=[referral.pk]) in workspace
+
+
+def _select(page, name):
+    return re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+
+
+def test_refer_page_without_javascript_asks_for_the_recipient_in_a_second_step_keeping_the_input(
+    client, concern, organisation, district, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    demir = make_contact(organisation)
+    other = make_organisation(district, name="Grünflächenamt", email="gruen@example.org")
+    make_contact(other, name="Herr Grün", email="herr.gruen@example.org")
+    client.force_login(manager)
+    url = reverse("network:refer", args=[concern.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r'<div id="recipient-field"[^>]*\shidden>', page)  # step 1: no list of people yet
+    assert "Weiter: Empfänger wählen" in page
+    due = (timezone.localdate() + timedelta(days=20)).isoformat()
+    entered = {
+        "organisation": organisation.pk,
+        "message": "Bitte bis Freitag abholen.",
+        "plan": "long",
+        "due_on": due,
+        "introduce_resident": "on",
+        "resident_consent": "on",
+    }
+    step_two = client.post(url, entered)
+    assert step_two.status_code == 200 and not Referral.objects.exists()
+    page = step_two.content.decode()
+    recipients = _select(page, "contact")
+    assert "An die Adresse der Organisation (abfall@example.org)" in recipients
+    assert "Frau Demir – Sachbearbeitung (demir@example.org)" in recipients
+    assert "Herr Grün" not in recipients and "autofocus" in recipients
+    assert not re.search(r'<div id="recipient-field"[^>]*\shidden>', page)
+    assert f'name="recipients_of" id="id_recipients_of" value="{organisation.pk}"' in page
+    assert "Bitte bis Freitag abholen.</textarea>" in page and f'value="{due}"' in page
+    form = step_two.context["form"]
+    assert (form["plan"].value(), form["introduce_resident"].value(), form["resident_consent"].value()) == (
+        "long",
+        True,
+        True,
+    )
+    # Changing the organisation on the second page (no JavaScript): its people are listed, nothing is sent.
+    changed = client.post(url, {**entered, "organisation": other.pk, "recipients_of": organisation.pk})
+    assert changed.status_code == 200 and not Referral.objects.exists()
+    assert "Herr Grün" in _select(changed.content.decode(), "contact")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**entered, "recipients_of": organisation.pk, "contact": demir.pk})
+    assert done.url == reverse("desk:concern", args=[concern.pk])
+    referral = Referral.objects.get()
+    assert (referral.organisation, referral.contact, referral.plan) == (organisation, demir, "long")
+    assert referral.message == "Bitte bis Freitag abholen." and referral.resident_introduced_at
+    assert set(received(smtp_server)) >= {"demir@example.org"} and "abfall@example.org" not in received(smtp_server)
+    follow = client.get(done.url).content.decode()
+    assert "die E-Mail geht an demir@example.org" in follow
+
+
+@pytest.mark.parametrize("who", ["other_organisations", "unknown"])
+def test_a_crafted_contact_is_refused_with_a_clear_error_and_nothing_is_written(
+    client, concern, organisation, district, manager, who
+):
+    other = make_organisation(district, name="Grünflächenamt", email="gruen@example.org")
+    stranger = make_contact(other, name="Herr Grün", email="herr.gruen@example.org")
+    client.force_login(manager)
+    response = client.post(
+        reverse("network:refer", args=[concern.pk]),
+        {
+            "organisation": organisation.pk,
+            "recipients_of": organisation.pk,
+            "contact": stranger.pk if who == "other_organisations" else 999999,
+            "message": "Bitte abholen.",
+            "plan": "standard",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors.as_data()["contact"]
+    if who == "other_organisations":
+        assert [e.code for e in errors] == ["contact"]
+        assert "Herr Grün ist nicht bei Amt für Abfallwirtschaft tätig." in response.content.decode()
+    else:
+        assert "Bitte wählen Sie einen Empfänger aus der Liste." in response.content.decode()
+    assert "Bitte abholen.</textarea>" in response.content.decode()
+    assert not Referral.objects.exists() and not OutboxMail.objects.filter(purpose="network/email/referral").exists()
+    assert not Entry.objects.filter(concern=concern, kind="referral").exists()
 
 
 def test_refer_page_suggests_who_else_can_help(client, concern, category, district, manager):

@@ -9,9 +9,38 @@ from kiezwerk.core.forms import DATE_INPUT
 from ..models import Outcome, ReferralPlan
 
 
+def recipients(organisation):
+    """What the refer page offers as the mail's recipient at an organisation: its own address, then its people."""
+    own = _("To the organisation's address")
+    if organisation is None:
+        return [("", own)]
+    none = _("no e-mail address")
+    return [("", f"{own} ({organisation.email or none})")] + [
+        (str(c.pk), f"{c.name}{' – ' + c.role if c.role else ''} ({c.email or none})")
+        for c in organisation.contacts.all()
+    ]
+
+
 class ReferForm(forms.Form):
-    organisation = forms.ChoiceField(label=_("Organisation"))
-    contact = forms.ChoiceField(label=_("Contact person"), required=False)
+    """Refer a concern: the recipient is one of the chosen organisation's people, or its own address.
+
+    The page lists only the chosen organisation's people. Without JavaScript a first submit chooses the
+    organisation and the page comes back with its people, everything entered kept; `static/js/refer.js`
+    swaps the list in place. The hidden `recipients_of` names the organisation whose people the page
+    showed: only a submit whose list matched its organisation refers (`recipient_chosen`).
+    """
+
+    organisation = forms.ChoiceField(
+        label=_("Organisation"), help_text=_("Then you choose who there receives the e-mail.")
+    )
+    contact = forms.CharField(
+        label=_("Recipient of the e-mail"),
+        required=False,
+        widget=forms.Select,
+        help_text=_(
+            "Only the people of the chosen organisation. The e-mail with the partner's link goes to this one address."
+        ),
+    )
     message = forms.CharField(
         label=_("Message to the partner"),
         max_length=5000,
@@ -34,11 +63,22 @@ class ReferForm(forms.Form):
         self.fields["organisation"].choices = [("", _("Please choose"))] + [
             (pk, o.name) for pk, o in self.organisations.items()
         ]
-        self.fields["contact"].choices = [("", _("The organisation (its e-mail address)"))] + [
-            (o.name, [(str(c.pk), f"{c.name}{' – ' + c.role if c.role else ''}") for c in o.contacts.all()])
-            for o in organisations
-            if o.contacts.all()
-        ]
+        # The organisation chosen so far (submitted, or preselected by a suggestion): the list shows its people.
+        self.chosen = self.organisations.get(str(self["organisation"].value() or ""))
+        self.fields["contact"].widget.choices = recipients(self.chosen)
+
+    @property
+    def recipient_chosen(self):
+        """Whether the recipient was chosen from the list of the submitted organisation's people."""
+        return self.chosen is not None and self.data.get("recipients_of") == str(self.chosen.pk)
+
+    def recipient_options(self):
+        """Every organisation's recipients, for refer.js: {organisation id: [[value, label], …]}."""
+        return {pk: recipients(o) for pk, o in self.organisations.items()}
+
+    def ask_recipient(self):
+        """The second step without JavaScript: the organisation is chosen, the page asks for the recipient."""
+        self.fields["contact"].widget.attrs["autofocus"] = True
 
     def clean_organisation(self):
         organisation = self.organisations.get(self.cleaned_data["organisation"])
@@ -47,7 +87,13 @@ class ReferForm(forms.Form):
         return organisation
 
     def clean_contact(self):
-        return self.contacts.get(self.cleaned_data["contact"] or "")
+        key = self.cleaned_data["contact"]
+        if not key or not self.recipient_chosen:  # the list on the page was another organisation's
+            return None
+        if key not in self.contacts:
+            raise ValidationError(_("Please choose a recipient from the list."), code="contact")
+        # A person of another organisation is the service's to refuse ("contact").
+        return self.contacts[key]
 
 
 class AnswerForm(forms.Form):

@@ -1,6 +1,9 @@
 """“Who can help?”: organisations ranked for a concern, each with a one-line reason.
 
-The score adds up a few explainable terms:
+What an organisation is *for* comes first: the organisations whose topics match the concern's
+category or its group are listed before those known only from referrals of similar concerns (a
+history of being sent such cases does not make an organisation responsible for them). Within
+each of these two tiers the score orders; it adds up a few explainable terms:
 
 - **topic**: the concern's category slug in `Organisation.topics` (1.0), else its group's slug (0.6);
 - **track record** in the district's own history of similar concerns (same category counts fully,
@@ -98,7 +101,8 @@ def partner_suggestions(*, concern, limit=5, at=None):
             continue
         share = track.success / solved_total if track and solved_total else 0.0
         suggestions.append(_suggestion(organisation, topic, track, share, organisation.pk in listed, language))
-    suggestions.sort(key=lambda s: (-s.score, s.organisation.name, s.organisation.pk))
+    # Topic match first (what the organisation is for), then the score.
+    suggestions.sort(key=lambda s: (not s.topic, -s.score, s.organisation.name, s.organisation.pk))
     return suggestions[:limit]
 
 
@@ -151,6 +155,8 @@ def _suggestion(organisation, topic, track, share, listed, language):
         parts.append(gettext("topic matches"))
     elif topic == "group":
         parts.append(gettext("topic group matches"))
+    else:
+        parts.append(gettext("not listed for this topic"))
     if not track:
         parts.append(gettext("no similar referrals yet"))
     if listed:

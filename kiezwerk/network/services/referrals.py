@@ -140,10 +140,11 @@ def referral_create(
 ):
     """Refer a concern to an organisation (and maybe one of its people). Returns (referral, token).
 
-    The partner gets an e-mail with a secret link; the resident's name and contact go with it only
+    The partner gets an e-mail with a secret link and the site plan: the chosen contact person, or else the
+    organisation's own address (`partner_address`). The resident's name and contact go with it only
     when `introduce_resident` and their consent is recorded. With `tell_resident` the concern's public
     timeline says to whom it was handed on, and a new or triaged concern becomes "referred".
-    Raises ValidationError with code "closed", "organisation", "contact", "message", "due",
+    Raises ValidationError with code "closed", "organisation", "contact", "no_address", "message", "due",
     "consent" or "duplicate".
     """
     from kiezwerk.concerns.models import Concern
@@ -163,6 +164,24 @@ def referral_create(
             _("%(contact)s does not work at %(organisation)s."),
             code="contact",
             params={"contact": contact.name, "organisation": organisation.name},
+        )
+    elif contact is not None and not contact.email:
+        errors["contact"] = ValidationError(
+            _(
+                "%(contact)s has no e-mail address. Please choose another recipient, "
+                "or add the address in the directory."
+            ),
+            code="no_address",
+            params={"contact": contact.name},
+        )
+    elif contact is None and not organisation.email:
+        errors["contact"] = ValidationError(
+            _(
+                "%(organisation)s has no e-mail address of its own. Please choose one of its contact persons, "
+                "or add the address in the directory."
+            ),
+            code="no_address",
+            params={"organisation": organisation.name},
         )
     if not message.strip():
         errors["message"] = ValidationError(_("Please write a message to the partner."), code="message")
@@ -316,10 +335,15 @@ def referral_revoke_link(*, referral, actor):
 
 @transaction.atomic
 def referral_renew_link(*, referral, actor):
-    """A new secret link (the old one stops working), mailed to the partner. Returns the token."""
+    """A new secret link (the old one stops working), mailed to the partner. Returns the token.
+
+    Raises ValidationError with code "finished" or "no_address" (the recipient has no e-mail address now).
+    """
     referral = _locked(referral)
     if not referral.is_open:
         raise ValidationError(_("This referral is finished."), code="finished")
+    if not partner_address(referral):
+        raise ValidationError(_("There is no e-mail address to send a new link to."), code="no_address")
     token = _new_link(referral)
     referral.save(update_fields=["token_hash", "link_expires_at", "link_revoked_at", "updated_at"])
     _event(referral, ReferralStep.LINK_RENEWED, author=actor)
@@ -475,8 +499,13 @@ def referral_close(*, referral, outcome, text="", public=False, actor=None, via_
 # Mail and the daily follow-up ---------------------------------------------------------------------
 
 
-def _partner_addresses(referral):
-    return [a for a in {referral.contact.email if referral.contact else "", referral.organisation.email} if a]
+def partner_address(referral):
+    """Where the partner's mails go: the chosen contact person, or else the organisation's own address.
+
+    One address per referral, the one its secret link went to: a contact person's link never reaches the
+    organisation's general address, and the partner's updates follow the link.
+    """
+    return referral.contact.email if referral.contact else referral.organisation.email
 
 
 def _team_addresses(referral):
@@ -485,14 +514,14 @@ def _team_addresses(referral):
 
 
 def referral_send(*, referral, token):
-    """The referral mail to the partner, with the secret link and the site plan of the spot as a PNG."""
+    """The referral mail with the secret link and the site plan of the spot as a PNG, to the one partner address."""
     concern = referral.concern
-    plan = (
-        "lageplan.png",
-        site_plan_png(site_plan(concern.district, concern.lat, concern.lon, address=concern.address)),
-        "image/png",
-    )
-    for address in _partner_addresses(referral):
+    if address := partner_address(referral):
+        plan = (
+            "lageplan.png",
+            site_plan_png(site_plan(concern.district, concern.lat, concern.lon, address=concern.address)),
+            "image/png",
+        )
         mail_send(
             to=address,
             template="network/email/referral",
@@ -508,7 +537,7 @@ def referral_partner_notify(*, event):
     `event` is the step's timeline entry; its context is the referral.
     """
     referral = event.context
-    for address in _partner_addresses(referral):
+    if address := partner_address(referral):
         mail_send(
             to=address,
             template="network/email/partner_update",

@@ -28,16 +28,18 @@ def refer(request, pk):
     # A suggestion's link preselects its organisation (works without JavaScript).
     initial = {"message": selectors.default_message(concern=concern), "organisation": request.GET.get("organisation")}
     form = ReferForm(request.POST or None, organisations=organisations, initial=initial)
-    if form.is_valid():
+    if form.is_valid() and not form.recipient_chosen:
+        form.ask_recipient()  # without JavaScript: the organisation is chosen, now one of its recipients
+    elif form.is_valid():
         try:
-            services.referral_create(concern=concern, actor=request.user, **form.cleaned_data)
+            referral, _token = services.referral_create(concern=concern, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(
                 request,
-                _("Referred to %(organisation)s; the partner gets an e-mail.")
-                % {"organisation": form.cleaned_data["organisation"].name},
+                _("Referred to %(organisation)s; the e-mail goes to %(address)s.")
+                % {"organisation": referral.organisation.name, "address": services.partner_address(referral)},
             )
             return redirect("desk:concern", pk=concern.pk)
     context = {
