@@ -81,13 +81,14 @@ def test_resident_team_partner_and_back(
     expect(team.locator(".site-plan figcaption")).to_contain_text(street_name)
     team.get_by_role("link", name="An Partner vermitteln").click()
     team.select_option("#id_organisation", label="Abfallwirtschaftsbetrieb")
-    team.select_option("#id_contact", label="Petra Sommer")
+    team.select_option("#id_contact", label="Petra Sommer (p.sommer@awb.example.org)")
     team.fill("#id_message", "Bitte den Sperrmüll in der Einfahrt abholen.")
     axe_check(team)
     team.locator("form[action$='/refer/'] button[type=submit]").click()
     expect(team.locator(".message--success")).to_contain_text("Abfallwirtschaftsbetrieb")
 
     # The partner opens the link from the mail to the contact person: the page names the street, shows the plan.
+    assert [m.rcpt_tos for m in smtp_server.messages if "/p/" in m.content.decode()] == [["p.sommer@awb.example.org"]]
     mail = next(m.content.decode() for m in smtp_server.messages if "p.sommer@awb.example.org" in m.rcpt_tos)
     link = re.search(r"http://\S+/p/[\w-]+/", mail).group(0)
     partner = _context(browser).new_page()
