@@ -41,7 +41,7 @@ def test_network_pages_have_no_accessibility_violations(page, live_server, distr
     for path in ("", "contacts/", "graph/", "import/"):
         page.goto(f"{live_server.url}/network/{district.slug}/{path}")
         axe_check(page)
-    page.goto(f"{live_server.url}/network/{district.slug}/graph/")
+    page.goto(f"{live_server.url}/network/{district.slug}/graph/?people=on")
     page.locator("details.more summary").click()  # keyboard and screen readers reach the folded rows too
     expect(page.get_by_role("link", name="Mitglied 9")).to_be_visible()
     axe_check(page)
@@ -77,3 +77,40 @@ def test_import_preview_says_per_row_what_happens_and_confirms(page, live_server
     expect(page.locator(".message--success")).to_contain_text("Organisationen: 1 neu angelegt, 1 aktualisiert.")
     stored.refresh_from_db()
     assert stored.phone == "0821 2"
+
+
+def test_the_network_graph_on_a_phone(page, live_server, district, manager, axe_check):
+    """Without JavaScript's help: the form chooses the surroundings and people; a large drawing scrolls on its own."""
+    rows = [
+        Organisation.objects.create(name=f"Verein Nummer {i:02}", kind=OrganisationKind.ASSOCIATION) for i in range(30)
+    ]
+    for i, row in enumerate(rows):
+        row.districts.add(district)
+        Relationship.objects.create(
+            from_organisation=row, to_organisation=rows[(i + 1) % 30], label="kennt", reverse_label="kennt"
+        )
+    Contact.objects.create(
+        name="Frau Vorsitzende",
+        organisation=rows[5],
+        legal_basis=LegalBasis.CONSENT,
+        last_confirmed_on=timezone.localdate(),
+    )
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/network/{district.slug}/graph/")
+    drawing = page.locator("svg.network-graph")
+    expect(drawing).to_have_attribute("role", "img")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # only the drawing scrolls sideways
+    box = drawing.bounding_box()
+    assert box["width"] > 360  # at its natural size, so its names stay readable
+    assert page.locator("svg.network-graph text").first.bounding_box()["height"] >= 11
+    expect(page.locator("svg.network-graph circle")).to_have_count(0)  # people folded
+    axe_check(page)
+    page.get_by_label("Umfeld von").select_option(label="Verein Nummer 05")
+    page.get_by_label("Personen zeigen").check()
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.get_by_role("heading", level=2, name="Umfeld von Verein Nummer 05")).to_be_visible()
+    expect(page.locator("svg.network-graph .network-graph__node--org")).to_have_count(3)
+    expect(page.locator("svg.network-graph circle")).to_have_count(1)
+    box = page.locator("svg.network-graph").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # a small drawing fits the screen
+    axe_check(page)

@@ -1,6 +1,5 @@
 """The network directory through its services and pages: rules, the 12-month flag, conversation notes, bounds."""
 
-import math
 from datetime import date, timedelta
 
 import pytest
@@ -433,7 +432,7 @@ def test_the_organisation_page_reads_its_activity_in_a_fixed_number_of_queries(
         assert desk.get(org.get_absolute_url()).content.decode().count("Person 2") >= 7
 
 
-# Map and graph ----------------------------------------------------------------------------------------
+# Map ----------------------------------------------------------------------------------------
 
 
 def test_map_lists_placed_and_unplaced_organisations(desk, district):
@@ -443,75 +442,6 @@ def test_map_lists_placed_and_unplaced_organisations(desk, district):
     assert [p["name"] for p in response.context["points"]] == ["Auf der Karte"]
     assert "Ohne Ort" in response.content.decode()
     assert 'id="network-points"' in response.content.decode()
-
-
-def test_graph_names_the_only_person_connecting_an_organisation(desk, district):
-    hub = organisation(district, "Quartiersbüro")
-    remote = organisation(district, "Kleingartenverein")
-    link = person(district, "Herr Novak", organisation=remote)
-    a = person(district, "Frau A", organisation=hub)
-    b = person(district, "Frau B", organisation=hub)
-    person(district, "Herr C", organisation=hub)
-    for one, other in [(a, b), (a, link)]:
-        Relationship.objects.create(
-            district=district, from_contact=one, to_contact=other, label="kennt", reverse_label="kennt"
-        )
-    # An ended relationship no longer counts: B-Novak would otherwise be a second way.
-    Relationship.objects.create(
-        district=district,
-        from_contact=b,
-        to_contact=link,
-        label="kannte",
-        reverse_label="kannte",
-        started_on=date(2020, 1, 1),
-        ended_on=date(2021, 1, 1),
-    )
-    graph = selectors.network_graph(district=district)
-    cut = {n.obj.name: sorted(o.obj.name for o in n.cut_off) for n in graph["cut_points"]}
-    assert cut == {
-        "Frau A": ["Herr Novak", "Kleingartenverein"],
-        "Herr Novak": ["Kleingartenverein"],
-        "Quartiersbüro": ["Herr C"],
-    }
-    # Only those without whom an organisation is lost are listed first; an organisation's only employee is not.
-    assert [n.obj.name for n in graph["critical"]] == ["Frau A", "Herr Novak"]
-    assert graph["nodes"][0].obj.name == "Frau A"  # the most relationships
-    # The drawing: each organisation followed by its people around the circle; "works at" ties marked.
-    clockwise = sorted(graph["nodes"], key=lambda n: (math.atan2(n.y - 300, n.x - 300) + math.pi / 2) % (2 * math.pi))
-    assert [n.obj.name for n in clockwise] == [
-        "Kleingartenverein",
-        "Herr Novak",
-        "Quartiersbüro",
-        "Frau A",
-        "Frau B",
-        "Herr C",
-    ]
-    assert sorted(tuple(sorted((a.obj.name, b.obj.name))) for a, b, works_at in graph["edges"] if not works_at) == [
-        ("Frau A", "Frau B"),
-        ("Frau A", "Herr Novak"),
-    ]
-    response = desk.get(reverse("network:graph", args=[district.slug]))
-    body = response.content.decode()
-    assert response.status_code == 200 and "<svg" in body and "<table" in body
-    assert 'cx="' in body and "," not in body.split('cx="')[1].split('"')[0]  # numbers, not German decimals
-
-
-def test_graph_of_a_lone_organisation_draws_it_on_top_connected_with_nobody(district):
-    organisation(district, "Quartiersbüro")
-    (node,) = selectors.network_graph(district=district)["nodes"]
-    assert (node.centrality, node.is_cut, node.x, node.y, node.anchor) == (0.0, False, 300.0, 40.0, "middle")
-
-
-def test_graph_table_shows_the_fifteen_most_central_and_folds_the_rest(desk, district):
-    hub = organisation(district, "Quartiersbüro")
-    for i in range(20):
-        person(district, f"Person {i:02d}", organisation=hub)
-    body = desk.get(reverse("network:graph", args=[district.slug])).content.decode()
-    shown, folded = body.split('<details class="more">')
-    folded = folded.split("</details>")[0]
-    assert "Quartiersbüro" in shown and "Die übrigen 6 anzeigen" in folded
-    assert sum(f"Person {i:02d}" in shown.split('id="central-heading"')[1] for i in range(20)) == 14
-    assert sum(f"Person {i:02d}" in folded for i in range(20)) == 6
 
 
 def test_organisation_page_sums_up_its_referrals_and_folds_the_older_ones(desk, district):

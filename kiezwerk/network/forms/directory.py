@@ -293,3 +293,27 @@ class InteractionForm(forms.Form):
         data["organisation"] = self.organisations.get(data["organisation"])
         data["contact"] = self.contacts.get(data["contact"])
         return data
+
+
+class GraphForm(forms.Form):
+    """What the network graph shows: the whole network or one organisation's surroundings, with or without people."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Surroundings of"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("– the whole network –"),
+        error_messages={"invalid_choice": _("This organisation is not part of this district's network.")},
+    )
+    people = forms.BooleanField(label=_("Show people"), required=False)
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisation_list_for_district(district=district)
+
+    def filters(self):
+        """Keyword arguments for the graph: the valid choices (the whole network for an unknown organisation)."""
+        if not self.is_bound:
+            return {"focus": None, "people": False}
+        self.is_valid()
+        return {"focus": self.cleaned_data.get("organisation"), "people": bool(self.cleaned_data.get("people"))}

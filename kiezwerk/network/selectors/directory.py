@@ -1,16 +1,13 @@
-"""Reads of the network directory: organisations and contacts serving a district, activity, map and graph.
+"""Reads of the network directory: organisations and contacts serving a district, activity and map.
 
-The graph's measures (centrality, single points of failure, the parts they cut off) and its circular
-layout come from networkx.
+The graph page's reads are in `graph.py`.
 """
 
 import calendar
-import math
 import statistics
 from dataclasses import dataclass
 from datetime import date
 
-import networkx as nx
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
@@ -342,129 +339,3 @@ def organisation_points(*, district):
 
 def map_context(*, district):
     return {**concern_selectors.map_context(district=district), "points": organisation_points(district=district)}
-
-
-# Graph --------------------------------------------------------------------------------------------
-
-
-def graph_of(nodes, edges):
-    """An undirected graph of `nodes` and the ties between two different nodes (loops and repeats dropped)."""
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((a, b) for a, b in edges if a != b)
-    return graph
-
-
-@dataclass
-class GraphNode:
-    key: str  # "o12" or "c5"
-    obj: object
-    is_organisation: bool
-    degree: int = 0
-    centrality: float = 0.0
-    is_cut: bool = False
-    x: float = 0.0
-    y: float = 0.0
-    # Where the label goes, outside the circle.
-    label_x: float = 0.0
-    label_y: float = 0.0
-    anchor: str = "start"
-    # For a single point of failure: the nodes only reached through it.
-    cut_off: tuple = ()
-    cut_off_organisations: tuple = ()
-    cut_off_people: int = 0
-
-
-def network_graph(*, district, today=None, size=600):
-    """The district's network now: nodes (organisations, contacts), current ties, centrality, cut points.
-
-    Ties are current relationships between nodes of the district plus "works at" (a contact's
-    organisation). A node is a single point of failure when removing it disconnects others.
-    """
-    today = today or timezone.localdate()
-    organisations = list(organisation_list_for_district(district=district))
-    contacts = list(contact_list_for_district(district=district, today=today))
-    nodes = {f"o{o.pk}": GraphNode(key=f"o{o.pk}", obj=o, is_organisation=True) for o in organisations}
-    nodes.update({f"c{c.pk}": GraphNode(key=f"c{c.pk}", obj=c, is_organisation=False) for c in contacts})
-    edges = set()
-    for contact in contacts:
-        if contact.organisation_id and f"o{contact.organisation_id}" in nodes:
-            edges.add((f"c{contact.pk}", f"o{contact.organisation_id}"))
-    works_at = {tuple(sorted(pair)) for pair in edges}
-    org_ids = [o.pk for o in organisations]
-    contact_ids = [c.pk for c in contacts]
-    relationships = Relationship.objects.filter(
-        (Q(from_organisation__in=org_ids) | Q(from_contact__in=contact_ids))
-        & (Q(to_organisation__in=org_ids) | Q(to_contact__in=contact_ids))
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), Q(started_on__isnull=True) | Q(started_on__lte=today))
-    for row in relationships:
-        a = f"o{row.from_organisation_id}" if row.from_organisation_id else f"c{row.from_contact_id}"
-        b = f"o{row.to_organisation_id}" if row.to_organisation_id else f"c{row.to_contact_id}"
-        if a != b and a in nodes and b in nodes:
-            edges.add((a, b))
-    edges = {tuple(sorted(pair)) for pair in edges}
-    graph = graph_of(nodes, edges)
-    # networkx gives a lone node 1; it is connected with nobody.
-    centrality = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
-    cut = set(nx.articulation_points(graph))
-    for key, node in nodes.items():
-        node.degree = graph.degree(key)
-        node.centrality = centrality[key]
-        node.is_cut = key in cut
-    for key in cut:
-        nodes[key].cut_off = tuple(nodes[k] for k in _cut_off(graph, key))
-        nodes[key].cut_off_organisations = tuple(n for n in nodes[key].cut_off if n.is_organisation)
-        nodes[key].cut_off_people = len(nodes[key].cut_off) - len(nodes[key].cut_off_organisations)
-    _circle(list(nodes.values()), size)
-    ranked = sorted(nodes.values(), key=lambda n: (-n.degree, str(n.obj).casefold()))
-    return {
-        "nodes": ranked,
-        # (one end, the other, whether it is "works at"): the drawing shows those lighter.
-        "edges": [(nodes[a], nodes[b], (a, b) in works_at) for a, b in sorted(edges)],
-        "cut_points": [n for n in ranked if n.is_cut],
-        # The points of failure that matter most: without them, an organisation is no longer reached.
-        "critical": sorted(
-            (n for n in ranked if n.cut_off_organisations),
-            key=lambda n: (-len(n.cut_off_organisations), str(n.obj).casefold()),
-        ),
-        "isolated": [n for n in ranked if n.degree == 0],
-        "size": size,
-    }
-
-
-def _cut_off(graph, removed):
-    """The nodes separated from the largest remaining part of the component when `removed` goes."""
-    rest = nx.restricted_view(graph, [removed], [])
-    parts = [part for part in nx.connected_components(rest) if not part.isdisjoint(graph[removed])]
-    parts.sort(key=len, reverse=True)
-    return sorted(node for part in parts[1:] for node in part)
-
-
-def _circle(nodes, size):
-    """A circular layout for the SVG drawing: each organisation followed by the people who work there.
-
-    "Works at" ties become short arcs, so what crosses the circle are the relationships between
-    organisations and people of different houses, the part of the network worth looking at.
-    """
-    by_name = sorted(nodes, key=lambda n: str(n.obj).casefold())
-    staff = {}
-    for node in by_name:
-        if not node.is_organisation and node.obj.organisation_id:
-            staff.setdefault(node.obj.organisation_id, []).append(node)
-    ordered = []
-    for node in by_name:
-        if node.is_organisation:
-            ordered += [node, *staff.pop(node.obj.pk, [])]
-    placed = {id(node) for node in ordered}
-    ordered += [node for node in by_name if id(node) not in placed]
-    keys = [node.key for node in ordered]
-    # On the unit circle clockwise from the top; networkx puts a lone node in the centre, here it stays on top.
-    circle = nx.shell_layout(keys, rotate=-math.pi / 2) if len(keys) > 1 else {key: (0.0, -1.0) for key in keys}
-    centre, radius = size / 2, size / 2 - 40
-    for node in ordered:
-        cos, sin = (float(value) for value in circle[node.key])
-        node.x = round(centre + radius * cos, 1)
-        node.y = round(centre + radius * sin, 1)
-        node.label_x = round(centre + (radius + 12) * cos, 1)
-        node.label_y = round(centre + (radius + 12) * sin + 4, 1)
-        node.anchor = "start" if cos > 0.1 else "end" if cos < -0.1 else "middle"

@@ -22,6 +22,7 @@ from .. import rules
 from ..forms import directory as forms
 from ..models import Organisation, Relationship
 from ..selectors import directory as selectors
+from ..selectors import graph as graph_selectors
 from ..services import directory as services
 
 PAGE_SIZE = 25
@@ -307,11 +308,9 @@ def network_map(request, slug):
 @require_GET
 def network_graph(request, slug):
     district = desk_rules.district_for(request.user, slug)
-    return render(
-        request,
-        "network/directory/graph.html",
-        {"district": district, **selectors.network_graph(district=district)},
-    )
+    form = forms.GraphForm(request.GET or None, district=district)
+    context = {"district": district, "form": form, **graph_selectors.network_graph(district=district, **form.filters())}
+    return render(request, "network/directory/graph.html", context, status=400 if form.errors else 200)
 
 
 # Fixed words first: a district's slug could otherwise be "organisations".
