@@ -73,7 +73,7 @@ def marked_duplicate(event, lookup):
     data = event.data
     if not data.get("original"):
         return None
-    original = lookup.name("concerns.concern", data["original"]).text
+    original = lookup.name("concerns.concern", data["original"]).full
     return gettext("Marked as a duplicate of %(original)s: %(before)s → %(after)s") % {
         "original": original,
         "before": _status(data.get("before")),
@@ -151,11 +151,15 @@ register(
 
 def concern_names(ids, viewer):
     """ "Anliegen #12 „Sperrmüll in der Hofeinfahrt“", linked to the workspace for the district's staff."""
-    concerns = Concern.objects.filter(pk__in=ids).select_related("district").only("pk", "title", "district__id")
+    concerns = (
+        Concern.objects.filter(pk__in=ids).select_related("district").only("pk", "title", "language", "district__id")
+    )
     return {
         str(c.pk): Name(
-            gettext("Concern #%(number)s “%(title)s”") % {"number": c.pk, "title": c.title},
+            gettext("Concern #%(number)s") % {"number": c.pk},
             reverse("desk:concern", args=[c.pk]) if viewer is not None and can_work_concern(viewer, c) else "",
+            title=c.title,
+            lang=c.language,
         )
         for c in concerns
     }

@@ -54,6 +54,15 @@ class Name:
 
     text: str
     url: str = ""
+    title: str = ""  # a title people wrote (a concern's), shown quoted in its own language
+    lang: str = ""
+
+    @property
+    def full(self):
+        """The name as plain text, the title quoted (for sentences and the CSV)."""
+        if not self.title:
+            return self.text
+        return gettext("%(name)s “%(title)s”") % {"name": self.text, "title": self.title}
 
 
 @dataclass(frozen=True)
