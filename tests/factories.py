@@ -22,6 +22,15 @@ def district_create(name="Testviertel", lat=48.38, lon=10.87, size=0.02, **kwarg
     return district_load(name=name, slug=slugify(name), boundary=square(lat, lon, size), **kwargs)
 
 
+def concern_reported(district, category, **kwargs):
+    """(concern, tracking token) reported through the real service at the district's centre, unless told otherwise."""
+    from kiezwerk.concerns.services import concern_report
+
+    lat, lon = district.centre
+    fields = {"title": "Sperrmüll an der Ecke", "description": "Zwei Sofas seit Montag.", "lat": lat, "lon": lon}
+    return concern_report(district=district, category=category, **(fields | kwargs))
+
+
 def street_create(district, name="Teststraße", first_number=1, last_number=99):
     lat, lon = district.min_lat, district.min_lon
     height = district.max_lat - district.min_lat

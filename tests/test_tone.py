@@ -23,13 +23,12 @@ from django.utils import translation
 
 from kiezwerk.accounts.models import RoleKind
 from kiezwerk.accounts.services import membership_add
-from kiezwerk.concerns import services as concern_services
 from kiezwerk.core.models import OutboxMail
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
 from kiezwerk.network.services import referrals as referral_services
 
 from .conftest import _user_with_role
-from .factories import UserFactory
+from .factories import UserFactory, concern_reported
 
 # "du" and its forms, and the imperatives allauth's German uses without a pronoun ("Bitte wähle …").
 DU = re.compile(
@@ -210,17 +209,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def concern(district, category, street):
-    lat, lon = district.centre
-    concern, token = concern_services.concern_report(
-        district=district,
-        category=category,
-        title="Sperrmüll an der Ecke",
-        description="Zwei Sofas seit Montag.",
-        lat=lat,
-        lon=lon,
-        reporter_name="Ayşe K.",
-        reporter_email="ayse@example.org",
-    )
+    concern, token = concern_reported(district, category, reporter_name="Ayşe K.", reporter_email="ayse@example.org")
     concern.token = token
     return concern
 
@@ -228,14 +217,11 @@ def concern(district, category, street):
 @pytest.fixture
 def english_concern(district, category):
     """A resident who wrote in English: their words are marked as English and are not checked."""
-    lat, lon = district.centre
-    concern, _token = concern_services.concern_report(
-        district=district,
-        category=category,
+    concern, _token = concern_reported(
+        district,
+        category,
         title="Please fix the street light",
         description="The light at the corner is off.",
-        lat=lat,
-        lon=lon,
         language="en",
     )
     return concern

@@ -8,7 +8,7 @@ from kiezwerk.accounts.models import Membership, Role, RoleKind
 from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, EntryKind, Moderation
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.models import AuditEvent, Entry
+from kiezwerk.core.models import AuditEvent, Entry, OutboxMail
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.network import PARTNER_LOGIN
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
@@ -180,6 +180,11 @@ def test_demo_network_is_realistic_and_idempotent(db):
     assert 270 <= past.count() <= 360
     assert past.filter(created_at__lt=now - timedelta(days=540)).exists()
     assert all(r.created_at < r.closed_at < now for r in past)
+    # One partner has just reported solved: that concern waits, open, for the team's check ("bitte prüfen").
+    [waiting] = Concern.objects.filter(district=district).exclude(review_entry=None)
+    assert waiting.is_open and waiting.review_entry.context.outcome == Outcome.SOLVED
+    assert not OutboxMail.objects.exists()  # the demo mails nobody
+    past = past.exclude(concern=waiting)
     assert all(r.concern.closed_at and r.concern.status in ("resolved", "declined") for r in past)
     assert set(past.values_list("outcome", flat=True)) == {"", *Outcome.values}
     open_referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)

@@ -12,17 +12,14 @@ from kiezwerk.desk import selectors as desk_selectors
 from kiezwerk.network.models import ReferralStatus, Visibility
 from kiezwerk.network.services import referrals as services
 
+from ..factories import concern_reported
 from .test_referrals import make_organisation, refer
 
 REVIEW = "Partner meldet erledigt – bitte prüfen"
 
 
 def report(district, category, title):
-    lat, lon = district.centre
-    concern, _token = concern_services.concern_report(
-        district=district, category=category, title=title, description="Seit Montag.", lat=lat, lon=lon
-    )
-    return concern
+    return concern_reported(district, category, title=title)[0]
 
 
 @pytest.fixture

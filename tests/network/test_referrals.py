@@ -25,7 +25,7 @@ from kiezwerk.network.models import (
 )
 from kiezwerk.network.services import referrals as services
 
-from ..factories import CategoryFactory, UserFactory
+from ..factories import CategoryFactory, UserFactory, concern_reported
 from ..outbox import send_retries
 
 
@@ -55,17 +55,8 @@ def partner_user(organisation):
 
 @pytest.fixture
 def concern(district, category):
-    lat, lon = district.centre
-    concern, _token = concern_services.concern_report(
-        district=district,
-        category=category,
-        title="Sperrmüll an der Ecke",
-        description="Zwei Sofas seit Montag.",
-        lat=lat,
-        lon=lon,
-        reporter_name="Ayşe K.",
-        reporter_email="ayse@example.org",
-        language="de",
+    concern, _token = concern_reported(
+        district, category, reporter_name="Ayşe K.", reporter_email="ayse@example.org", language="de"
     )
     return concern
 
