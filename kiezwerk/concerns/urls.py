@@ -17,6 +17,7 @@ urlpatterns = [
     path("concerns/<int:pk>/flag/", views.concern_flag, name="concern-flag"),
     path("concerns/<int:pk>/review/", views.concern_review, name="concern-review"),
     path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/follow/", views.track_subscribe, name="track-subscribe"),
     path("open-data/<slug:slug>/concerns.geojson", views.open_data_geojson, name="open-data-geojson"),
     path("open-data/<slug:slug>/concerns.csv", views.open_data_csv, name="open-data-csv"),
 ]

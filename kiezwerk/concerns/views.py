@@ -89,7 +89,7 @@ def track(request, token):
     concern = services.concern_by_token(token)
     if concern is None:
         return render(request, "concerns/track_unknown.html", status=404)
-    return render(request, "concerns/track.html", _detail_context(request, concern, tracking=True))
+    return render(request, "concerns/track.html", {**_detail_context(request, concern, tracking=True), "token": token})
 
 
 def _own(request, concern, tracking=False):
@@ -164,18 +164,36 @@ def concern_support(request, pk):
     return redirect(concern)
 
 
-@access.public
-@require_POST
-def concern_subscribe(request, pk):
-    concern = rules.concern_for_viewer(request.user, pk)
+def _subscribe(request, concern, *, back, template, tracking=False, **context):
+    """Follow `concern` by e-mail from its page; an error shows the same page (`template`) with the form."""
     form = SubscribeForm(request.POST)
     if form.is_valid():
         activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
         request.session["following"] = [*request.session.get("following", []), concern.pk][-50:]
         messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
-        return redirect(concern)
-    context = {**_detail_context(request, concern), "subscribe_form": form}
-    return render(request, "concerns/concern_detail.html", context, status=400)
+        return redirect(back)
+    context = {**_detail_context(request, concern, tracking=tracking), **context, "subscribe_form": form}
+    return render(request, template, context, status=400)
+
+
+@access.public
+@require_POST
+def concern_subscribe(request, pk):
+    concern = rules.concern_for_viewer(request.user, pk)
+    return _subscribe(request, concern, back=concern.get_absolute_url(), template="concerns/concern_detail.html")
+
+
+@access.public
+@require_POST
+def track_subscribe(request, token):
+    """Follow from the tracking page: an error keeps the tracking page, success returns to it."""
+    concern = services.concern_by_token(token)
+    if concern is None:
+        return render(request, "concerns/track_unknown.html", status=404)
+    if not concern.is_public:
+        raise Http404  # the form is offered for published concerns only, as on the public page
+    back = reverse("concerns:track", args=[token])
+    return _subscribe(request, concern, back=back, template="concerns/track.html", tracking=True, token=token)
 
 
 @access.requires(rules.can_moderate_concern, load=rules.visible_concern)
