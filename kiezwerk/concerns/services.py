@@ -221,8 +221,17 @@ def concern_report(
         tracking_token_hash=token_hash(token),
         capture_key=capture_key or None,
     )
-    concern.full_clean()
-    concern.save()
+    # The capture key's uniqueness is the database's: a twin sent at the same moment (the offline queue
+    # retrying while the first request still runs) gets the concern the first one stored, never an error.
+    concern.full_clean(exclude=["capture_key"])
+    try:
+        with transaction.atomic():
+            concern.save()
+    except IntegrityError:
+        existing = Concern.objects.filter(capture_key=capture_key).first() if capture_key else None
+        if existing is None:
+            raise
+        return existing, None
     photos_attach(concern=concern, photos=photos)
     if concern.reporter_email:
         # The reporter follows their concern: replies and status changes reach them by e-mail.

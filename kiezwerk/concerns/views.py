@@ -82,7 +82,7 @@ def report_thanks(request):
     return render(request, "concerns/report_thanks.html", {"concern": concern, "tracking_url": tracking_url})
 
 
-@access.public
+@access.by_secret_link
 @require_GET
 def track(request, token):
     """The reporter's secret page: visible even before review, never shows internal notes."""
@@ -183,7 +183,7 @@ def concern_subscribe(request, pk):
     return _subscribe(request, concern, back=concern.get_absolute_url(), template="concerns/concern_detail.html")
 
 
-@access.public
+@access.by_secret_link
 @require_POST
 def track_subscribe(request, token):
     """Follow from the tracking page: an error keeps the tracking page, success returns to it."""

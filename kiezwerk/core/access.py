@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 
 
 def public(view):
@@ -19,11 +20,29 @@ def public(view):
     return view
 
 
+def by_secret_link(view):
+    """Open to whoever holds the secret link in its URL (tracking page, partner link, follower links).
+
+    Like every guarded page, its answers are `Cache-Control: private, no-store`: no shared cache and no
+    browser history keeps what only the link's holder may read.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    wrapped.kiezwerk_policy = "public"
+    return wrapped
+
+
 def requires(rule, load=None):
     """Guard a view by `rule(user, obj)`, where `obj = load(request, **url_kwargs)`; `rule(user)` without `load`.
 
     `load` returns the object the rule is asked about or raises Http404 (missing, or not to be
     revealed). Anonymous visitors are sent to the login page; everybody else who fails gets 403.
+    Every answer is `Cache-Control: private, no-store` (staff and partner pages are nobody else's).
     """
 
     def decorator(view):
@@ -34,7 +53,9 @@ def requires(rule, load=None):
             allowed = rule(request.user, load(request, **kwargs)) if load else rule(request.user)
             if not allowed:
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
 
         wrapped.kiezwerk_policy = rule.__name__
         return wrapped

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -44,7 +45,7 @@ def accessibility(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database (and the cache) answer, 503 otherwise."""
+    """200 when the database and the cache answer and the static files are collected, 503 otherwise."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -57,6 +58,12 @@ def healthz(request):
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error"
     except Exception as error:
         checks["cache"] = f"error: {type(error).__name__}"
+    try:
+        # With the manifest storage (DEBUG off) a page can only render once collectstatic has run.
+        staticfiles_storage.url("css/kiezwerk.css")
+        checks["static"] = "ok"
+    except ValueError:
+        checks["static"] = "error: missing manifest entry for css/kiezwerk.css (run collectstatic)"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
@@ -75,7 +82,7 @@ def open_data(request):
 # Followers of any object (core.activity) ---------------------------------------------------------------
 
 
-@access.public
+@access.by_secret_link
 @require_GET
 def follow_confirm(request, token):
     follower = activity.follow_confirm(token=token)
@@ -84,7 +91,7 @@ def follow_confirm(request, token):
     return render(request, "core/follow_confirmed.html", {"follower": follower})
 
 
-@access.public
+@access.by_secret_link
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):

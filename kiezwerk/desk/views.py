@@ -340,12 +340,10 @@ def photo_redact(request, pk, photo_id):
 @access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
 @require_GET
 def photo_original(request, pk, photo_id):
-    """The original of a redacted photo, for the district's staff only; never cached."""
+    """The original of a redacted photo, for the district's staff only (never cached, as every staff page)."""
     concern = concern_rules.concern_for_staff(request.user, pk)
     photo = get_object_or_404(concern.photos.exclude(original=""), pk=photo_id)
-    response = FileResponse(photo.original.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return FileResponse(photo.original.open("rb"), content_type="image/jpeg")
 
 
 # Street round and intake -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.db import OperationalError, connection
 def test_healthz_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}
 
 
 def test_healthz_503_when_database_unreachable(client, db, monkeypatch):
@@ -16,3 +16,14 @@ def test_healthz_503_when_database_unreachable(client, db, monkeypatch):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
+
+
+def test_healthz_503_when_static_files_were_not_collected(client, db, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path  # nothing collected there: no manifest
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["static"].startswith("error: missing manifest entry")

@@ -139,7 +139,7 @@ def test_the_original_of_a_redacted_photo_is_for_staff_only(
     client.force_login(manager)
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
 

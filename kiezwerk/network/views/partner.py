@@ -63,7 +63,7 @@ def _partner_page(request, referral, action_url, *, via_link):
     return render(request, "network/partner_referral.html", context, status=400 if form.errors else 200)
 
 
-@access.public  # the secret link is the permission; an unknown, expired or revoked one changes nothing
+@access.by_secret_link  # the secret link is the permission; an unknown, expired or revoked one changes nothing
 @require_http_methods(["GET", "POST"])
 def partner_link(request, token):
     referral, state = services.referral_by_token(token)

@@ -1,0 +1,109 @@
+"""A short walk through a running Kiezwerk over real HTTP, as production serves it (`.ci/run` starts it).
+
+Home, the report form with a photo, the map data, the concern page, login and the desk; the static
+files by their hashed names; /healthz. Exits non-zero on the first thing that does not work.
+Standard library only: it runs with any Python.
+"""
+
+import io
+import json
+import re
+import sys
+import uuid
+from http.cookiejar import CookieJar
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+
+BASE = sys.argv[1].rstrip("/")
+if not BASE.startswith(("http://", "https://")):
+    sys.exit(f"usage: smoke.py http://host:port (not {BASE!r})")
+DISTRICT = "oberhausen"
+opener = build_opener(HTTPCookieProcessor(CookieJar()))
+
+
+def fetch(path, data=None, headers=None):
+    headers = {"Accept-Language": "de", **(headers or {})}
+    request = Request(BASE + path, data=data, headers=headers)  # noqa: S310 - BASE is checked to be http(s) above
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.geturl(), response.read().decode()
+    except HTTPError as error:
+        return error.code, error.geturl(), error.read().decode(errors="replace")
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        sys.exit(1)
+
+
+def csrf(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def multipart(fields, files):
+    boundary = uuid.uuid4().hex
+    body = io.BytesIO()
+    for name, value in fields.items():
+        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content, mimetype) in files.items():
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {mimetype}\r\n\r\n".encode()
+        )
+        body.write(content + b"\r\n")
+    body.write(f"--{boundary}--\r\n".encode())
+    return body.getvalue(), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def photo():
+    from PIL import Image  # in the virtualenv that runs this
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (180, 60, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+status, _url, home = fetch("/")
+check(status == 200 and "Anliegen melden" in home, "home page (200, German)")
+css = re.search(r'href="(/static/css/kiezwerk\.[0-9a-f]{12}\.css)"', home)
+check(css is not None, "the stylesheet is linked by its hashed name (collectstatic manifest)")
+check(fetch(css.group(1))[0] == 200, "the hashed stylesheet is served")
+status, _url, health = fetch("/healthz")
+check(status == 200 and json.loads(health)["status"] == "ok", "/healthz says ok")
+
+status, _url, form = fetch(f"/districts/{DISTRICT}/report/")
+check(status == 200, "report form")
+fields = {
+    "csrfmiddlewaretoken": csrf(form),
+    "category": re.search(r'<option value="(\d+)"', form).group(1),
+    "title": "Smoke: Sperrmüll an der Ecke",
+    "description": "Zwei Sofas seit Montag.",
+    "street": "Donauwörther Straße",
+    "house_number": "12",
+}
+body, headers = multipart(fields, {"photos": ("sofa.jpg", photo(), "image/jpeg")})
+status, url, thanks = fetch(f"/districts/{DISTRICT}/report/", body, {**headers, "Referer": BASE + "/"})
+check(status == 200 and "/report/thanks/" in url, "report with a photo is filed")
+tracking = re.search(r'href="([^"]*/track/[^"]+/)"', thanks).group(1)
+status, _url, tracked = fetch(tracking.removeprefix(BASE))
+check(
+    status == 200 and "Smoke: Sperrmüll an der Ecke" in tracked and "Donauwörther Straße 12" in tracked,
+    "tracking page names the concern and its address",
+)
+check(len(re.findall(r'<ul class="thumbs">\s*<li><a href="/media/', tracked)) == 1, "tracking page shows the photo")
+
+status, _url, data = fetch(f"/open-data/{DISTRICT}/concerns.geojson")
+check(status == 200 and json.loads(data)["type"] == "FeatureCollection", "map data (GeoJSON)")
+status, _url, listing = fetch(f"/districts/{DISTRICT}/concerns/")
+concern = re.search(r'href="(/concerns/\d+/)"', listing).group(1)
+check(status == 200 and fetch(concern)[0] == 200, "concern list and a concern page")
+
+status, _url, login = fetch("/accounts/login/")
+credentials = {"csrfmiddlewaretoken": csrf(login), "login": "quartiersmanager@example.org", "password": "kiezwerk-demo"}
+status, url, _page = fetch("/accounts/login/", urlencode(credentials).encode(), {"Referer": BASE + "/accounts/login/"})
+check(status == 200 and "/desk/" in url, "login lands on the desk")
+status, _url, desk = fetch(f"/desk/{DISTRICT}/?q=Smoke")
+check(status == 200 and "Smoke: Sperrmüll an der Ecke" in desk, "the desk inbox finds the new concern")
+print("smoke walk: all ok")

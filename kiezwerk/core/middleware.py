@@ -1,0 +1,20 @@
+"""Request guards every page shares."""
+
+from django.core.exceptions import BadRequest
+
+
+class RejectNulMiddleware:
+    """A NUL byte can never be stored (PostgreSQL refuses it in text): a request carrying one in its path,
+    query or form fields is answered 400 before any view reads it, instead of failing deep inside with 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            raise BadRequest("NUL byte in the request")
+        return self.get_response(request)
+
+
+def _has_nul(query):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
