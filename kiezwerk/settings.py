@@ -230,6 +230,8 @@ INTAKE_RATES = {
     "capture": "120/h",  # concerns the team records at the desk
     "api": "60/h",
     "flag": "20/h",  # residents reporting a published concern to the moderators
+    "support": env.str("SUPPORT_RATE_LIMIT", default="30/h"),  # "betrifft mich auch", per address
+    "follow": "20/h",  # subscriptions by e-mail, per address
 }
 NEARBY_RADIUS_M = 150
 
@@ -285,6 +287,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000) if HTTP
 SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# How many proxies in front append to X-Forwarded-For: the client's address for every limit (core.intake.limits).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
 
 # Structured log lines on stdout.
 LOGGING = {

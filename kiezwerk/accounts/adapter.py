@@ -7,6 +7,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils.module_loading import import_string
 
 from kiezwerk.core import outbox
+from kiezwerk.core.intake.limits import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,6 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
             if url:
                 return url
         return super().get_login_redirect_url(request)
+
+    def get_client_ip(self, request):
+        """The client's address behind the trusted proxies, for allauth's limits (failed logins and more)."""
+        return client_address(request)
 
     def send_mail(self, template_prefix, email, context):
         """Sign-up, verification and password mails: stored in the outbox with the request's changes.

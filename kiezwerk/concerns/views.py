@@ -149,6 +149,7 @@ def concern_support(request, pk):
     concern = rules.concern_for_viewer(request.user, pk)
     fingerprint = _fingerprint(request)
     try:
+        limits.intake_check("support", request)
         added = services.concern_support(
             concern=concern, fingerprint=fingerprint, user=request.user, own=_own(request, concern)
         )
@@ -167,6 +168,11 @@ def concern_support(request, pk):
 def _subscribe(request, concern, *, back, template, tracking=False, **context):
     """Follow `concern` by e-mail from its page; an error shows the same page (`template`) with the form."""
     form = SubscribeForm(request.POST)
+    if form.is_valid():
+        try:
+            limits.intake_check("follow", request)
+        except ValidationError as error:
+            form.add_error(None, error)
     if form.is_valid():
         activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
         request.session["following"] = [*request.session.get("following", []), concern.pk][-50:]
