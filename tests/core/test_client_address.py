@@ -95,7 +95,9 @@ def test_failed_logins_lock_one_address_not_the_whole_city(settings, db):
 def test_dropping_cookies_does_not_inflate_support(settings, district, category):
     settings.INTAKE_RATES = {**settings.INTAKE_RATES, "support": "5/h"}
     concern = ConcernFactory(district=district, category=category)
-    for _ in range(8):
+    for _ in range(5):
         Client().post(reverse("concerns:concern-support", args=[concern.pk]))  # a fresh client each time
+    refused = Client().post(reverse("concerns:concern-support", args=[concern.pk]), follow=True)
+    assert "Zu viele Anfragen von Ihrer Verbindung in kurzer Zeit." in refused.content.decode()
     concern.refresh_from_db()
     assert concern.supporter_count == 5

@@ -61,7 +61,8 @@ def intake_check(source, request):
         method="POST",
         increment=True,
     ):
-        raise ValidationError(
-            _("Too many reports in a short time. Please try again later; what you entered is kept."),
-            code="rate_limited",
-        )
+        if source in ("support", "follow"):
+            message = _("Too many requests from your connection in a short time. Please try again later.")
+        else:
+            message = _("Too many reports in a short time. Please try again later; what you entered is kept.")
+        raise ValidationError(message, code="rate_limited")
