@@ -22,7 +22,8 @@ from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
 N = int(os.environ.get("BENCH_N", "200"))
-ONLY = os.environ.get("BENCH_ONLY", "")  # "inbox": only the manager's inbox; "ranking": only "who can help?"
+# "inbox": only the manager's inbox; "ranking": only "who can help?"; "signup": known and new addresses side by side
+ONLY = os.environ.get("BENCH_ONLY", "")
 WARMUP = 20
 COLD_BUILDS = 5
 TARGET_MS, TARGET_RATIO = 50, 3
@@ -139,6 +140,13 @@ def report(info, rows, cold, target):
 
 def main():
     call_command("migrate", interactive=False, verbosity=0)
+    if ONLY == "signup":
+        from bench import signup
+
+        result = signup.measure()
+        signup.report(result)
+        (VAR / f"results-{connection.vendor}-signup.json").write_text(json.dumps(result, indent=2) + "\n")
+        return
     if ONLY == "ranking":
         result = ranking.evaluate()
         ranking.report(result)

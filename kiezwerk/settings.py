@@ -157,6 +157,7 @@ ACCOUNT_ADAPTER = "kiezwerk.accounts.adapter.AccountAdapter"
 LOGIN_LANDINGS = ["kiezwerk.desk.rules.login_landing", "kiezwerk.network.rules.login_landing"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "kiezwerk.accounts.forms.SignupForm"}  # the same work for known and new addresses
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
