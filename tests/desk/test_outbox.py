@@ -67,6 +67,39 @@ def test_a_refused_mail_is_retried_with_growing_waits_then_listed_as_undelivered
     assert smtp_server.messages == []
 
 
+def test_after_an_outage_of_hours_the_mail_arrives_exactly_once(
+    concern, manager, smtp_server, django_capture_on_commit_callbacks
+):
+    subscribe(concern, "nachbar@example.org")
+    smtp_server.refuse = 5  # the first five attempts, about 51 minutes (the old retries gave up after 10 s)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.concern_reply(concern=concern, actor=manager, text="Die Laterne wird am Montag repariert.")
+    mail = OutboxMail.objects.get(purpose="concerns/email/update")
+    clock = timezone.now()
+    for _ in range(outbox.MAX_ATTEMPTS):  # a worker asking every time something is due
+        clock = max(clock, mail.next_attempt_at or clock) + timedelta(seconds=1)
+        outbox.send_due(now=clock)
+        mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 6
+    delivered = [body for to, _message, body in mails(smtp_server) if to == ["nachbar@example.org"]]
+    assert len(delivered) == 1 and "Die Laterne wird am Montag repariert." in delivered[0]
+    assert outbox.send_due(now=clock + timedelta(days=1)) == 0  # nothing is sent twice
+
+
+def test_password_reset_with_the_mail_server_down_answers_normally_and_keeps_the_mail(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    User.objects.create_user(email="vergesslich@example.org", password="altes-passwort-123")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "vergesslich@example.org"})
+    assert response.status_code == 302 and response.url == reverse("account_reset_password_done")
+    mail = OutboxMail.objects.get()
+    assert mail.to == ["vergesslich@example.org"] and mail.status == MailStatus.PENDING and mail.attempts == 1
+    assert "/accounts/password/reset/key/" in mail.body
+
+
 def test_the_team_sees_an_undelivered_mail_and_sends_it_again(
     client, concern, manager, smtp_server, django_capture_on_commit_callbacks
 ):
