@@ -173,11 +173,11 @@ def _subscribe(request, concern, *, back, template, tracking=False, **context):
             limits.intake_check("follow", request)
         except ValidationError as error:
             form.add_error(None, error)
-    if form.is_valid():
-        activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
-        request.session["following"] = [*request.session.get("following", []), concern.pk][-50:]
-        messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
-        return redirect(back)
+        else:
+            activity.follow(target=concern, email=form.cleaned_data["email"], language=get_language())
+            request.session["following"] = [*request.session.get("following", []), concern.pk][-50:]
+            messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
+            return redirect(back)
     context = {**_detail_context(request, concern, tracking=tracking), **context, "subscribe_form": form}
     return render(request, template, context, status=400)
 
