@@ -1,10 +1,11 @@
 """A short walk through a running Kiezwerk over real HTTP, as production serves it (`.ci/run` starts it).
 
 Home, the report form with a photo, the map data, the concern page, login and the desk; the static
-files by their hashed names; /healthz. Exits non-zero on the first thing that does not work.
+files by their hashed names; compression; /healthz and /readyz. Exits non-zero on the first thing that does not work.
 Standard library only: it runs with any Python.
 """
 
+import gzip
 import io
 import json
 import re
@@ -22,14 +23,24 @@ DISTRICT = "oberhausen"
 opener = build_opener(HTTPCookieProcessor(CookieJar()))
 
 
+# The headers of the last answer (fetch asks for gzip, as browsers do, and unpacks it).
+last = {}
+
+
 def fetch(path, data=None, headers=None):
-    headers = {"Accept-Language": "de", **(headers or {})}
+    headers = {"Accept-Language": "de", "Accept-Encoding": "gzip", **(headers or {})}
     request = Request(BASE + path, data=data, headers=headers)  # noqa: S310 - BASE is checked to be http(s) above
     try:
-        with opener.open(request, timeout=30) as response:
-            return response.status, response.geturl(), response.read().decode()
+        response = opener.open(request, timeout=30)
     except HTTPError as error:
-        return error.code, error.geturl(), error.read().decode(errors="replace")
+        response = error
+    with response:
+        body = response.read()
+        last.clear()
+        last.update(response.headers.items())
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return response.status, response.geturl(), body.decode(errors="replace")
 
 
 def check(condition, what):
@@ -67,11 +78,14 @@ def photo():
 
 status, _url, home = fetch("/")
 check(status == 200 and "Anliegen melden" in home, "home page (200, German)")
+check(last.get("Content-Encoding") == "gzip", "HTML is sent compressed")
 css = re.search(r'href="(/static/css/kiezwerk\.[0-9a-f]{12}\.css)"', home)
 check(css is not None, "the stylesheet is linked by its hashed name (collectstatic manifest)")
 check(fetch(css.group(1))[0] == 200, "the hashed stylesheet is served")
 status, _url, health = fetch("/healthz")
 check(status == 200 and json.loads(health)["status"] == "ok", "/healthz says ok")
+status, _url, ready = fetch("/readyz")
+check(status == 200 and json.loads(ready)["migrations"] == "ok", "/readyz says ok (migrations applied)")
 
 status, _url, form = fetch(f"/districts/{DISTRICT}/report/")
 check(status == 200, "report form")
@@ -94,8 +108,11 @@ check(
 )
 check(len(re.findall(r'<ul class="thumbs">\s*<li><a href="/media/', tracked)) == 1, "tracking page shows the photo")
 
+status, _url, data = fetch(f"/districts/{DISTRICT}/map/data.json?zoom=15")
+check(status == 200 and json.loads(data)["total"] > 0, "map data for the district's viewport (GeoJSON)")
+check(last.get("Content-Encoding") == "gzip", "map data is sent compressed")
 status, _url, data = fetch(f"/open-data/{DISTRICT}/concerns.geojson")
-check(status == 200 and json.loads(data)["type"] == "FeatureCollection", "map data (GeoJSON)")
+check(status == 200 and json.loads(data)["type"] == "FeatureCollection", "open data download (GeoJSON)")
 status, _url, listing = fetch(f"/districts/{DISTRICT}/concerns/")
 concern = re.search(r'href="(/concerns/\d+/)"', listing).group(1)
 check(status == 200 and fetch(concern)[0] == 200, "concern list and a concern page")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kiezwerk.core.middleware.CompressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +246,11 @@ CONTACT_CONFIRM_MONTHS = env.int("CONTACT_CONFIRM_MONTHS", default=12)
 # Reporters' personal data of concerns closed longer than this is anonymised (manage.py privacy_retention).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 
+# The district map asks for its viewport: up to MAP_MAX_POINTS single concerns, else clusters counted by the
+# database; by default open concerns and those resolved in the last MAP_RECENT_DAYS.
+MAP_MAX_POINTS = env.int("MAP_MAX_POINTS", default=300)
+MAP_RECENT_DAYS = env.int("MAP_RECENT_DAYS", default=90)
+MAP_DATA_CACHE_SECONDS = 600
 # Map tiles: any XYZ tile server; OpenStreetMap by default.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(
@@ -286,7 +292,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 # (except the health checks, which load balancers ask over plain http inside the network).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
 SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 # How many proxies in front append to X-Forwarded-For: the client's address for every limit (core.intake.limits).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)

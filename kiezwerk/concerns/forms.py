@@ -234,3 +234,26 @@ def nearby_params(data, district):
         return None
     category = district.categories.filter(pk=category_id, is_active=True).first()
     return (lat, lon, category) if category else None
+
+
+class MapDataForm(ConcernFilterForm):
+    """The district map's viewport (GeoJSON order: west,south,east,north) and zoom, beside the list's filters."""
+
+    bbox = forms.CharField(required=False, max_length=100)
+    zoom = forms.IntegerField(required=False, min_value=0, max_value=22)
+
+    def clean_bbox(self):
+        value = self.cleaned_data["bbox"].strip()
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValidationError(_("Please give four numbers: west,south,east,north."), code="bbox") from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationError(_("The map area must run from south-west to north-east."), code="bbox")
+        return west, south, east, north
+
+    def viewport(self):
+        """Keyword arguments for mapdata.map_data; call after is_valid()."""
+        return {**self.filters(), "bbox": self.cleaned_data["bbox"], "zoom": self.cleaned_data["zoom"] or 15}

@@ -203,10 +203,15 @@ def concern_csv_rows(*, district):
 
 
 def district_figures(*, district):
-    """Small public figures for a district's page."""
-    public = Concern.objects.public().filter(district=district)
-    year_ago = timezone.now() - timedelta(days=365)
-    return {
-        "open": public.open().count(),
-        "resolved_year": public.filter(status="resolved", closed_at__gte=year_ago).count(),
-    }
+    """Small public figures for a district's page, counted once per data version and day (kept in the cache)."""
+    key = f"district-figures:{district.pk}:{district.data_version}:{timezone.localdate().isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        public = Concern.objects.public().filter(district=district)
+        year_ago = timezone.now() - timedelta(days=365)
+        figures = {
+            "open": public.open().count(),
+            "resolved_year": public.filter(status="resolved", closed_at__gte=year_ago).count(),
+        }
+        cache.set(key, figures, timeout=24 * 3600)
+    return figures

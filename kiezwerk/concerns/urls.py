@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/", views.report_start, name="report-start"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),
     path("districts/<slug:slug>/", views.district_map, name="district-map"),
+    path("districts/<slug:slug>/map/data.json", views.map_data, name="map-data"),
     path("districts/<slug:slug>/report/", views.report, name="report"),
     path("districts/<slug:slug>/report/nearby/", views.report_nearby, name="report-nearby"),
     path("districts/<slug:slug>/concerns/", views.concern_list, name="concern-list"),

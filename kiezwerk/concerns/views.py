@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,8 +17,8 @@ from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
-from . import rules, selectors, services
-from .forms import ConcernFilterForm, FlagForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
+from . import mapdata, rules, selectors, services
+from .forms import ConcernFilterForm, FlagForm, MapDataForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
 from .models import CLOSED_STATUSES, OPEN_STATUSES, Concern
 
 PAGE_SIZE = 20
@@ -227,8 +227,26 @@ def district_map(request, slug):
         "figures": selectors.district_figures(district=district),
         "filter_form": ConcernFilterForm(district=district),
         "legend": ((_("Open"), OPEN_STATUSES), (_("Closed"), CLOSED_STATUSES)),
+        "recent_days": settings.MAP_RECENT_DAYS,
     }
     return render(request, "concerns/district_map.html", context)
+
+
+@access.public
+@require_GET
+def map_data(request, slug):
+    """The district map's concerns in one viewport (GeoJSON; clusters when there are many)."""
+    district = get_object_or_404(
+        District.objects.only("pk", "data_version", "min_lat", "max_lat", "min_lon", "max_lon"), slug=slug
+    )
+    form = MapDataForm(request.GET, district=district)
+    if not form.is_valid():
+        errors = [message for messages in form.errors.values() for message in messages]
+        return JsonResponse({"errors": errors}, status=400)
+    data = mapdata.map_data(district=district, **form.viewport())
+    response = HttpResponse(data, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @access.public

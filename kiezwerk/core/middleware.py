@@ -1,6 +1,7 @@
 """Request guards every page shares."""
 
 from django.core.exceptions import BadRequest
+from django.middleware.gzip import GZipMiddleware
 
 
 class RejectNulMiddleware:
@@ -18,3 +19,17 @@ class RejectNulMiddleware:
 
 def _has_nul(query):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class CompressMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH padding) for text answers only: HTML, JSON, GeoJSON, CSV, JavaScript.
+
+    Photos and other media are compressed already; static files come compressed from WhiteNoise, which answers
+    before this middleware is reached.
+    """
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        if not (content_type.startswith("text/") or content_type.endswith(("json", "javascript", "xml"))):
+            return response
+        return super().process_response(request, response)

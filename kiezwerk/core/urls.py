@@ -11,6 +11,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("open-data/", views.open_data, name="open-data"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("subscriptions/<str:token>/confirm/", views.follow_confirm, name="follow-confirm"),
     path("subscriptions/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
 ]

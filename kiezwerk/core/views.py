@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -46,6 +47,19 @@ def accessibility(request):
 @require_GET
 def healthz(request):
     """200 when the database and the cache answer and the static files are collected, 503 otherwise."""
+    return _health(_checks())
+
+
+@access.public
+@require_GET
+def readyz(request):
+    """For load balancers: healthz's checks, and every migration applied (a new release is ready to serve)."""
+    checks = _checks()
+    checks["migrations"] = "ok" if _migrated() else "error: unapplied migrations (run manage.py migrate)"
+    return _health(checks)
+
+
+def _checks():
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -64,8 +78,27 @@ def healthz(request):
         checks["static"] = "ok"
     except ValueError:
         checks["static"] = "error: missing manifest entry for css/kiezwerk.css (run collectstatic)"
+    return checks
+
+
+def _health(checks):
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+_migrated_once = False
+
+
+def _migrated():
+    """True when no migration is left to apply; once true, it stays true for this process (the check is slow)."""
+    global _migrated_once
+    if not _migrated_once:
+        try:
+            executor = MigrationExecutor(connection)
+            _migrated_once = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except Exception:
+            return False
+    return _migrated_once
 
 
 @access.public

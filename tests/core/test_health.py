@@ -27,3 +27,21 @@ def test_healthz_503_when_static_files_were_not_collected(client, db, settings, 
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["static"].startswith("error: missing manifest entry")
+
+
+def test_readyz_ok_once_migrated(client, db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "static": "ok", "migrations": "ok"}
+
+
+def test_readyz_503_with_unapplied_migrations(client, db, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from kiezwerk.core import views
+
+    monkeypatch.setattr(views, "_migrated_once", False)
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)])
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"].startswith("error: unapplied migrations")

@@ -41,7 +41,7 @@ def test_hsts_and_secure_cookies_follow_the_site_url(monkeypatch, site_url, hsts
     try:
         assert hsts == fresh.SECURE_HSTS_SECONDS
         assert fresh.SESSION_COOKIE_SECURE is fresh.CSRF_COOKIE_SECURE is (hsts > 0)
-        assert fresh.SECURE_SSL_REDIRECT is (hsts > 0) and fresh.SECURE_REDIRECT_EXEMPT == [r"^healthz$"]
+        assert fresh.SECURE_SSL_REDIRECT is (hsts > 0) and fresh.SECURE_REDIRECT_EXEMPT == [r"^healthz$", r"^readyz$"]
     finally:
         monkeypatch.undo()
         importlib.reload(settings_module)

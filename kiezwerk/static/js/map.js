@@ -1,5 +1,6 @@
-/* The district map: public concerns from the open-data GeoJSON, clustered,
-   coloured by status, each marker reachable with the Tab key. */
+/* The district map: the concerns of the visible area, asked of the server by bounding box and zoom.
+   Few concerns come as single pins (coloured by status, each reachable with the Tab key); many come
+   as counted clusters, which zoom in when chosen. */
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -7,12 +8,15 @@
   element.innerHTML = "";
   var created = KiezwerkMap.create(element, KiezwerkMap.readConfig());
   var map = created.map;
-  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
-  map.addLayer(cluster);
-  var features = [];
+  var pins = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+  var clusters = L.layerGroup();
+  map.addLayer(pins);
+  map.addLayer(clusters);
+  var status = document.getElementById("map-count");
+  var form = document.getElementById("map-filters");
+  var pending = null;
 
-  function popup(feature) {
-    var p = feature.properties;
+  function popup(p) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = p.url;
@@ -24,46 +28,54 @@
     return box;
   }
 
-  function matches(feature, filters) {
-    var p = feature.properties;
-    if (filters.status && p.status !== filters.status) { return false; }
-    if (filters.category && String(p.category_id) !== filters.category && String(p.category_group_id) !== filters.category) { return false; }
-    if (filters.period && Date.parse(p.created) < Date.now() - Number(filters.period) * 86400000) { return false; }
-    return true;
-  }
-
-  function show(filters) {
-    cluster.clearLayers();
-    var shown = 0;
-    features.forEach(function (feature) {
-      if (!matches(feature, filters)) { return; }
-      var c = feature.geometry.coordinates;
-      var marker = L.marker([c[1], c[0]], {
-        icon: KiezwerkMap.pin(feature.properties.status),
-        title: feature.properties.title + " (" + feature.properties.status_label + ")",
-        alt: feature.properties.title,
-        keyboard: true
-      });
-      marker.bindPopup(popup(feature));
-      cluster.addLayer(marker);
-      shown += 1;
+  function pinMarker(feature) {
+    var c = feature.geometry.coordinates, p = feature.properties;
+    var marker = L.marker([c[1], c[0]], {
+      icon: KiezwerkMap.pin(p.status), title: p.title + " (" + p.status_label + ")", alt: p.title, keyboard: true
     });
-    var status = document.getElementById("map-count");
-    if (status) { status.textContent = status.dataset.template.replace("%s", shown); }
+    return marker.bindPopup(popup(p));
   }
 
-  var form = document.getElementById("map-filters");
-  function currentFilters() {
-    if (!form) { return {}; }
-    var data = new FormData(form);
-    return { status: data.get("status"), category: data.get("category"), period: data.get("period") };
+  function clusterMarker(feature) {
+    var c = feature.geometry.coordinates, count = feature.properties.count;
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ className: "marker-cluster kw-cluster", html: "<div><span>" + count + "</span></div>", iconSize: [40, 40] }),
+      title: element.dataset.clusterTemplate.replace("%s", count), keyboard: true
+    });
+    // Chosen with the mouse, or with Enter when focused by the Tab key.
+    marker.on("click keypress", function (event) {
+      if (event.type === "keypress" && event.originalEvent.key !== "Enter") { return; }
+      map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, 19));
+    });
+    return marker;
   }
+
+  function show(data) {
+    pins.clearLayers();
+    clusters.clearLayers();
+    data.features.forEach(function (feature) {
+      if (feature.properties.cluster) { clusters.addLayer(clusterMarker(feature)); } else { pins.addLayer(pinMarker(feature)); }
+    });
+    if (status) { status.textContent = status.dataset.template.replace("%s", data.total); }
+  }
+
+  function load() {
+    var bounds = map.getBounds();
+    var params = new URLSearchParams(form ? new FormData(form) : undefined);
+    params.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map(function (v) { return v.toFixed(5); }).join(","));
+    params.set("zoom", Math.round(map.getZoom()));
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    fetch(element.dataset.source + "?" + params.toString(), { headers: { Accept: "application/geo+json" }, signal: pending.signal })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(show)
+      .catch(function (error) { if (error.name !== "AbortError" && status) { status.textContent = status.dataset.failed; } });
+  }
+
+  map.on("moveend", load);
   if (form) {
-    form.addEventListener("change", function () { show(currentFilters()); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); show(currentFilters()); });
+    form.addEventListener("change", load);
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
   }
-
-  fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
-    .then(function (response) { return response.json(); })
-    .then(function (data) { features = data.features; show(currentFilters()); });
+  load();
 })();
