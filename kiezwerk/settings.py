@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found through TEMPLATES (FORM_RENDERER below)
     "django_htmx",
     "csp",
     "allauth",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kiezwerk.urls"
+# Widgets render through TEMPLATES, so kiezwerk/templates/django/forms/ can replace a slow widget template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "kiezwerk.wsgi.application"
 
 TEMPLATES = [

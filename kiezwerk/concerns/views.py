@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.core import access, activity
+from kiezwerk.core import access, activity, pagecache
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits
@@ -128,8 +128,12 @@ def _detail_context(request, concern, tracking=False):
 @access.public
 @require_GET
 def concern_detail(request, pk):
-    concern = rules.concern_for_viewer(request.user, pk)
-    return render(request, "concerns/concern_detail.html", _detail_context(request, concern))
+    def page():
+        concern = rules.concern_for_viewer(request.user, pk)
+        return render(request, "concerns/concern_detail.html", _detail_context(request, concern))
+
+    shown = Concern.objects.public().filter(pk=pk).values_list("district_id", "district__data_version").first()
+    return pagecache.serve(request, f"concern:{pk}:{shown[0]}:{shown[1]}", page) if shown else page()
 
 
 def _fingerprint(request, create=True):
@@ -222,14 +226,18 @@ def concern_review(request, pk):
 @require_GET
 def district_map(request, slug):
     district = get_object_or_404(District, slug=slug)
-    context = {
-        **selectors.map_context(district=district),
-        "figures": selectors.district_figures(district=district),
-        "filter_form": ConcernFilterForm(district=district),
-        "legend": ((_("Open"), OPEN_STATUSES), (_("Closed"), CLOSED_STATUSES)),
-        "recent_days": settings.MAP_RECENT_DAYS,
-    }
-    return render(request, "concerns/district_map.html", context)
+
+    def page():
+        context = {
+            **selectors.map_context(district=district),
+            "figures": selectors.district_figures(district=district),
+            "filter_form": ConcernFilterForm(district=district),
+            "legend": ((_("Open"), OPEN_STATUSES), (_("Closed"), CLOSED_STATUSES)),
+            "recent_days": settings.MAP_RECENT_DAYS,
+        }
+        return render(request, "concerns/district_map.html", context)
+
+    return pagecache.serve(request, f"district:{district.pk}:{district.data_version}", page)
 
 
 @access.public
@@ -253,11 +261,15 @@ def map_data(request, slug):
 @require_GET
 def concern_list(request, slug):
     district = get_object_or_404(District, slug=slug)
-    filter_form = ConcernFilterForm(request.GET or None, district=district)
-    concerns = selectors.concern_list_public(district=district, **filter_form.filters())
-    page, query = paginate(request, concerns, PAGE_SIZE)
-    context = {"district": district, "filter_form": filter_form, "page": page, "query": query}
-    return render(request, "concerns/concern_list.html", context)
+
+    def page():
+        filter_form = ConcernFilterForm(request.GET or None, district=district)
+        concerns = selectors.concern_list_public(district=district, **filter_form.filters())
+        rows, query = paginate(request, concerns, PAGE_SIZE)
+        context = {"district": district, "filter_form": filter_form, "page": rows, "query": query}
+        return render(request, "concerns/concern_list.html", context)
+
+    return pagecache.serve(request, f"district:{district.pk}:{district.data_version}", page)
 
 
 @access.public

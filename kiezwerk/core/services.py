@@ -73,6 +73,7 @@ def street_save(*, district, name, line, first_number=1, last_number=1):
         name=name,
         defaults={"line": [list(p) for p in line], "first_number": first_number, "last_number": last_number},
     )
+    district_touch(district=district)  # site plans and map data name the register's streets
     return street
 
 

@@ -5,10 +5,12 @@ mail carries it as a PNG. The streets are the district's street register (`Stree
 the same streets as the address.
 """
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageFont
 from shapely import geometry as shapely_geometry
 
@@ -45,8 +47,20 @@ class SitePlan:
 def site_plan(district, lat, lon, *, address="", width=WIDTH, height=HEIGHT, metres_across=METRES_ACROSS):
     """The plan of the register streets within the window around (lat, lon), the spot in its centre.
 
-    The street of `address` is named first, so its name finds a place before the others'.
+    The street of `address` is named first, so its name finds a place before the others'. Drawing it takes
+    a few milliseconds of geometry: a plan is kept in the cache until the district's data changes (saving a
+    street of the register changes it too).
     """
+    spot = f"{lat:.6f}:{lon:.6f}:{width}:{height}:{metres_across}:{hashlib.sha256(address.encode()).hexdigest()[:16]}"
+    key = f"site-plan:{district.pk}:{district.data_version}:{spot}"
+    plan = cache.get(key)
+    if plan is None:
+        plan = _draw(district, lat, lon, address, width, height, metres_across)
+        cache.set(key, plan, timeout=7 * 24 * 3600)
+    return plan
+
+
+def _draw(district, lat, lon, address, width, height, metres_across):
     frame = geo.LocalFrame(lat, lon)
     per_metre = width / metres_across
     half_w, half_h = width / per_metre / 2, height / per_metre / 2
