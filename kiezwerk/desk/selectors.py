@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerChoices, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from kiezwerk.accounts.access import STAFF_KINDS, TEAM_KINDS
@@ -23,8 +23,16 @@ from kiezwerk.core.models import AuditEvent, MailStatus, OutboxMail
 from .models import FieldNote, ReplyTemplate, SavedFilter, StreetContact
 
 LANGUAGE_NAMES = dict(settings.CONTENT_LANGUAGES)
-# Inbox urgency, lowest first: a partner reports it solved, overdue, new, the rest.
-REVIEW, OVERDUE, NEW, OTHER = 0, 1, 2, 3
+
+
+class Urgency(IntegerChoices):
+    """Inbox urgency, lowest first: a partner reports it solved, overdue, new, the rest (templates get it too)."""
+
+    REVIEW = 0
+    OVERDUE = 1
+    NEW = 2
+    OTHER = 3
+
 # The inbox's orders besides urgency ("" ): each a tuple for order_by.
 STATUS_ORDER = Case(
     *[When(status=status, then=Value(position)) for position, status in enumerate(ConcernStatus.values)],
@@ -95,10 +103,10 @@ def inbox(
     return (
         qs.annotate(
             urgency=Case(
-                When(review_entry__isnull=False, status__in=OPEN_STATUSES, then=Value(REVIEW)),
-                When(overdue_q(today), then=Value(OVERDUE)),
-                When(status=ConcernStatus.NEW, then=Value(NEW)),
-                default=Value(OTHER),
+                When(review_entry__isnull=False, status__in=OPEN_STATUSES, then=Value(Urgency.REVIEW)),
+                When(overdue_q(today), then=Value(Urgency.OVERDUE)),
+                When(status=ConcernStatus.NEW, then=Value(Urgency.NEW)),
+                default=Value(Urgency.OTHER),
                 output_field=IntegerField(),
             )
         )

@@ -73,6 +73,7 @@ def inbox(request, slug):
         "bulk_form": forms.BulkForm(district=district),
         "saved_filters": selectors.saved_filters(user=request.user, district=district),
         "saved_filter_form": forms.SavedFilterForm(),
+        "Urgency": selectors.Urgency,
     }
     return render(request, "desk/inbox.html", context)
 
