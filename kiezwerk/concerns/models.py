@@ -137,6 +137,12 @@ class Concern(TimeStampedModel):
             models.Index(fields=["category", "lat"], name="concern_category_lat"),
             models.Index(fields=["district", "follow_up_on"], name="concern_district_follow_up"),
             models.Index(fields=["assignee", "status"], name="concern_assignee_status"),
+            # The inbox's most urgent group (a partner reports it solved) is found without scanning the rest.
+            models.Index(
+                fields=["district", "-created_at"],
+                condition=Q(review_entry__isnull=False),
+                name="concern_district_review",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ConcernStatus.values), name="concern_status_valid"),

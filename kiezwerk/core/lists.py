@@ -22,6 +22,11 @@ class BoundedPaginator(Paginator):
 
     limit = MAX_ROWS
 
+    def __init__(self, object_list, per_page, *, keys=None):
+        super().__init__(object_list, per_page)
+        # keys(queryset, bottom, top): the page's primary keys, for lists with a faster way to find them.
+        self.keys = keys or (lambda rows, bottom, top: list(rows.values_list("pk", flat=True)[bottom:top]))
+
     @property
     def more(self):
         return self.count > self.limit
@@ -35,15 +40,14 @@ class BoundedPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.limit)
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys = self.keys(self.object_list, bottom, min(bottom + self.per_page, self.limit))
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
         return Page([rows[key] for key in keys if key in rows], number, self)
 
 
-def paginate(request, items, size):
+def paginate(request, items, size, *, keys=None):
     """(page, query): the requested page of `items`, and the query string without the page, for its links."""
-    page = BoundedPaginator(items, size).get_page(request.GET.get("page"))
+    page = BoundedPaginator(items, size, keys=keys).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

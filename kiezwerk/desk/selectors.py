@@ -33,6 +33,7 @@ class Urgency(IntegerChoices):
     NEW = 2
     OTHER = 3
 
+
 # The inbox's orders besides urgency ("" ): each a tuple for order_by.
 STATUS_ORDER = Case(
     *[When(status=status, then=Value(position)) for position, status in enumerate(ConcernStatus.values)],
@@ -134,11 +135,40 @@ def inbox(
     )
 
 
+def urgency_groups(today):
+    """The filters of the urgency groups, most urgent first (as `inbox` ranks them)."""
+    review = Q(review_entry__isnull=False, status__in=OPEN_STATUSES)
+    overdue = overdue_q(today)
+    new = Q(status=ConcernStatus.NEW)
+    return [review, ~review & overdue, ~review & ~overdue & new, ~review & ~overdue & ~new]
+
+
+def inbox_keys(concerns, bottom, top, *, today=None):
+    """The keys of rows [bottom, top) of an `inbox` query, in its order.
+
+    In urgency order they are taken group by group, each group's newest from an index, until `top` are found:
+    no query ranks every open concern of the district. Other orders are plain index scans.
+    """
+    if tuple(concerns.query.order_by) != INBOX_SORTS[""]:
+        return list(concerns.values_list("pk", flat=True)[bottom:top])
+    keys = []
+    for group in urgency_groups(today or timezone.localdate()):
+        newest = concerns.filter(group).order_by("-created_at", "-pk").values_list("pk", flat=True)
+        keys += newest[: top - len(keys)]
+        if len(keys) >= top:
+            break
+    return keys[bottom:top]
+
+
 def inbox_points(concerns, *, limit=500):
     """The first `limit` concerns of an inbox query as plain points for its map."""
-    rows = concerns.values_list("pk", "lat", "lon", "title", "status")[:limit]
+    keys = inbox_keys(concerns, 0, limit)
+    rows = {
+        row[0]: row for row in Concern.objects.filter(pk__in=keys).values_list("pk", "lat", "lon", "title", "status")
+    }
     return [
-        {"id": pk, "lat": lat, "lon": lon, "title": title, "status": status} for pk, lat, lon, title, status in rows
+        {"id": pk, "lat": lat, "lon": lon, "title": title, "status": status}
+        for pk, lat, lon, title, status in (rows[key] for key in keys)
     ]
 
 

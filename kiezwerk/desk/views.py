@@ -59,7 +59,7 @@ def inbox(request, slug):
     district = rules.district_for(request.user, slug)
     filter_form = forms.InboxFilterForm(request.GET or None, district=district, user=request.user)
     concerns = selectors.inbox(district=district, **filter_form.filters())
-    page, query = paginate(request, concerns, PAGE_SIZE)
+    page, query = paginate(request, concerns, PAGE_SIZE, keys=selectors.inbox_keys)
     without_bbox = request.GET.copy()
     for key in ("bbox", "page"):
         without_bbox.pop(key, None)

@@ -158,3 +158,24 @@ def test_inbox_rows_name_the_street_and_who_looks_after_it(client, district, man
     assert "Lindenstraße 12" in page and f"bei {manager}" in page
     assert "niemandem zugeordnet" in page and "Keine Adresse in der Nähe der markierten Stelle" in page
     assert '<option value="support" selected>Meiste Unterstützung zuerst</option>' in page
+
+
+@pytest.mark.parametrize("status", [None, "all"])
+def test_pages_found_group_by_group_match_the_full_ranking(district, today, status, django_assert_max_num_queries):
+    """inbox_keys takes each urgency group's newest from an index; its pages are the ranked query's slices."""
+    from kiezwerk.desk.selectors import Urgency, inbox_keys
+
+    statuses = [S.NEW, S.TRIAGED, S.REFERRED, S.IN_PROGRESS, S.RESOLVED]
+    for index in range(30):
+        concern = age(ConcernFactory(district=district, status=statuses[index % 5]), index % 7)
+        if index % 4 == 0:
+            concern.follow_up_on = today - timedelta(days=1 + index % 3)
+            concern.save(update_fields=["follow_up_on"])
+    ranked = inbox(district=district, status=status, today=today)
+    expected = list(ranked.values_list("pk", flat=True))
+    assert {c.urgency for c in ranked} >= {Urgency.OVERDUE, Urgency.NEW, Urgency.OTHER}
+    for bottom, top in [(0, 7), (7, 14), (14, 21), (21, 40)]:
+        with django_assert_max_num_queries(4):  # one per urgency group at most
+            assert inbox_keys(ranked, bottom, top, today=today) == expected[bottom:top]
+    newest = inbox(district=district, status=status, sort="newest")
+    assert inbox_keys(newest, 3, 9) == list(newest.values_list("pk", flat=True))[3:9]
