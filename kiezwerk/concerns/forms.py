@@ -239,8 +239,8 @@ def nearby_params(data, district):
 class MapDataForm(ConcernFilterForm):
     """The district map's viewport (GeoJSON order: west,south,east,north) and zoom, beside the list's filters."""
 
-    bbox = forms.CharField(required=False, max_length=100)
-    zoom = forms.IntegerField(required=False, min_value=0, max_value=22)
+    bbox = forms.CharField(label=_("Map area"), required=False, max_length=100)
+    zoom = forms.IntegerField(label=_("Zoom level"), required=False, min_value=0, max_value=22)
 
     def clean_bbox(self):
         value = self.cleaned_data["bbox"].strip()

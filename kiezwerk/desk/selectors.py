@@ -143,20 +143,27 @@ def urgency_groups(today):
     return [review, ~review & overdue, ~review & ~overdue & new, ~review & ~overdue & ~new]
 
 
+RANKED_AT_ONCE = 500  # as many as the inbox map shows: its page and its map share one ranking
+
+
 def inbox_keys(concerns, bottom, top, *, today=None):
     """The keys of rows [bottom, top) of an `inbox` query, in its order.
 
-    In urgency order they are taken group by group, each group's newest from an index, until `top` are found:
-    no query ranks every open concern of the district. Other orders are plain index scans.
+    In urgency order they are taken group by group, each group's newest from an index, until enough are found
+    (at least RANKED_AT_ONCE, kept on the queryset for the next call): no query ranks every open concern of
+    the district. Other orders are plain index scans.
     """
     if tuple(concerns.query.order_by) != INBOX_SORTS[""]:
         return list(concerns.values_list("pk", flat=True)[bottom:top])
-    keys = []
-    for group in urgency_groups(today or timezone.localdate()):
-        newest = concerns.filter(group).order_by("-created_at", "-pk").values_list("pk", flat=True)
-        keys += newest[: top - len(keys)]
-        if len(keys) >= top:
-            break
+    enough, keys = getattr(concerns, "_ranked", (0, []))
+    if top > enough:
+        enough, keys = max(top, RANKED_AT_ONCE), []
+        for group in urgency_groups(today or timezone.localdate()):
+            newest = concerns.filter(group).order_by("-created_at", "-pk").values_list("pk", flat=True)
+            keys += newest[: enough - len(keys)]
+            if len(keys) >= enough:
+                break
+        concerns._ranked = (enough, keys)
     return keys[bottom:top]
 
 
