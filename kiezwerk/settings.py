@@ -226,9 +226,10 @@ THUMBNAIL_EDGE = 480
 
 # Reporting limits: submissions per hour (or /m, /d) by source, per account or else per connection.
 INTAKE_RATES = {
-    "web": env.str("REPORT_RATE_LIMIT", default="10/h"),  # the public report form
+    "web": env.str("REPORT_RATE_LIMIT", default="10/h"),  # the public report form, anonymous: per address
+    "account": env.str("REPORT_ACCOUNT_RATE_LIMIT", default="20/h"),  # the same form, logged-in residents
     "round": "120/h",  # the street round: concerns, street contacts, conversation notes
-    "capture": "120/h",  # concerns the team records at the desk
+    "capture": "120/h",  # concerns the team records at the desk (or through the public form)
     "api": "60/h",
     "flag": "20/h",  # residents reporting a published concern to the moderators
     "support": env.str("SUPPORT_RATE_LIMIT", default="30/h"),  # "betrifft mich auch", per address

@@ -42,7 +42,7 @@ def report(request, slug):
         form.photos_set(*services.photos_collect(**form.photos_posted()))
         if form.is_valid():
             try:
-                limits.intake_check("web", request)
+                limits.intake_check(rules.report_source(request.user, district), request)
                 concern, token = services.concern_report(
                     reporter=request.user, language=get_language(), **form.report_kwargs()
                 )

@@ -311,6 +311,50 @@ def test_anonymous_reports_are_rate_limited_per_ip(client, district, category, s
     assert other_ip.status_code == 302
 
 
+def test_logged_in_residents_are_limited_per_account(client, district, category, resident, settings):
+    from django.test import Client
+
+    from ..factories import UserFactory
+
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "5/h", "account": "2/h"}
+    client.force_login(resident)
+    for _ in range(2):  # refused forms do not count
+        assert client.post(report_url(district), form_data(district, category, title="")).status_code == 400
+    for _ in range(2):
+        assert client.post(report_url(district), form_data(district, category)).status_code == 302
+    # The third from this account is refused, from any address, and nothing typed is lost.
+    refused = client.post(
+        report_url(district), form_data(district, category, title="Dritte Meldung"), REMOTE_ADDR="192.0.2.44"
+    )
+    assert refused.status_code == 400
+    assert "rate_limited" in [e.code for e in refused.context["form"].non_field_errors().as_data()]
+    body = refused.content.decode()
+    assert "Zu viele Meldungen in kurzer Zeit." in body
+    assert "Dritte Meldung" in body and "Seit einer Woche liegen Matratzen auf dem Gehweg." in body
+    assert Concern.objects.count() == 2
+    # Another account at the same address, and anonymous residents here and elsewhere, still report.
+    neighbour = Client()
+    neighbour.force_login(UserFactory())
+    assert neighbour.post(report_url(district), form_data(district, category)).status_code == 302
+    assert Client().post(report_url(district), form_data(district, category)).status_code == 302
+    elsewhere = Client().post(report_url(district), form_data(district, category), REMOTE_ADDR="192.0.2.45")
+    assert elsewhere.status_code == 302
+    assert Concern.objects.filter(reporter=resident).count() == 2 and Concern.objects.count() == 5
+
+
+def test_the_team_reporting_through_the_public_form_counts_as_at_the_desk(
+    client, district, category, manager, other_manager, settings
+):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "account": "1/h", "capture": "3/h"}
+    client.force_login(manager)
+    answers = [client.post(report_url(district), form_data(district, category)).status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 400]
+    # A manager of another district reports here as a resident does.
+    client.force_login(other_manager)
+    answers = [client.post(report_url(district), form_data(district, category)).status_code for _ in range(2)]
+    assert answers == [302, 400]
+
+
 def test_logged_in_reporter_is_recorded(client, district, category, resident):
     client.force_login(resident)
     client.post(report_url(district), form_data(district, category))
