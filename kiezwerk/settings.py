@@ -213,9 +213,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-# Room for three photos of up to MAX_PHOTO_BYTES each plus the form.
+# Form fields of a request (files not counted; Django's default). Files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file instead of memory. A request larger than
+# MAX_PHOTOS × MAX_PHOTO_BYTES plus the form keeps its fields but none of its files (core.intake.uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "kiezwerk.core.intake.uploads.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Photos of concerns.
 MAX_PHOTOS = 3
