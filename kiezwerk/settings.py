@@ -158,6 +158,9 @@ LOGIN_LANDINGS = ["kiezwerk.desk.rules.login_landing", "kiezwerk.network.rules.l
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {"signup": "kiezwerk.accounts.forms.SignupForm"}  # the same work for known and new addresses
+# A password reset for an address without an account mails a notice, as a known one mails the link:
+# both render and queue one mail, so neither the answer nor its time tells whether the account exists.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
