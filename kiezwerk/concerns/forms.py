@@ -12,7 +12,7 @@ from . import selectors
 from .models import ConcernStatus
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 

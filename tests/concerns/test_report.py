@@ -320,6 +320,13 @@ def test_a_bad_photo_is_refused_before_decoding_and_the_text_kept(
     assert not Concern.objects.exists() and not Photo.objects.exists()
 
 
+def test_a_forged_clear_box_beside_photos_is_no_error(client, district, category):
+    data = form_data(district, category, **{"photos-clear": "on"})
+    data["photos"] = [SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")]
+    assert client.post(report_url(district), data).status_code == 302
+    assert Concern.objects.get().photos.count() == 1
+
+
 def test_more_than_three_photos_are_refused(client, district, category, settings, decoded):
     data = form_data(district, category)
     data["photos"] = [*three_photos(), SimpleUploadedFile("d.png", image_bytes("PNG"), "image/png")]
