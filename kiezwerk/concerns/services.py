@@ -186,7 +186,6 @@ def concern_report(
         # The nearest street and house number of the register: every concern has a place people can read.
         nearest = places.address_for_point(district, lat, lon)
         address = str(nearest) if nearest else ""
-    prepared = photos_prepare(photos)  # outside the transaction: decoding takes a while
     token = secrets.token_urlsafe(24)
     concern = Concern(
         district=district,
@@ -207,9 +206,8 @@ def concern_report(
         tracking_token_hash=token_hash(token),
         capture_key=capture_key or None,
     )
-    # The capture key's uniqueness is the database's: a twin sent at the same moment (the offline queue
-    # retrying while the first request still runs) gets the concern the first one stored, never an error.
     concern.full_clean(exclude=["capture_key"])
+    prepared = photos_prepare(photos)  # the last check, outside the transaction: decoding takes a while
     try:
         with transaction.atomic():
             return _concern_file(concern, token=token, prepared=prepared, actor=actor or reporter)
@@ -220,6 +218,8 @@ def concern_report(
 
 def _concern_file(concern, *, token, prepared, actor):
     """The writes of `concern_report`, in its transaction."""
+    # The capture key's uniqueness is the database's: a twin sent at the same moment (the offline queue
+    # retrying while the first request still runs) gets the concern the first one stored, never an error.
     try:
         with transaction.atomic():
             concern.save()
