@@ -162,6 +162,9 @@ LOGIN_LANDINGS = ["kiezwerk.desk.rules.login_landing", "kiezwerk.network.rules.l
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {"signup": "kiezwerk.accounts.forms.SignupForm"}  # the same work for known and new addresses
+# A password reset for an address without an account mails a notice, as a known one mails the link:
+# both render and queue one mail, so neither the answer nor its time tells whether the account exists.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -217,9 +220,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-# Room for three photos of up to MAX_PHOTO_BYTES each plus the form.
+# Form fields of a request (files not counted; Django's default). Files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file instead of memory. A request larger than
+# MAX_PHOTOS × MAX_PHOTO_BYTES plus the form keeps its fields but none of its files (core.intake.uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "kiezwerk.core.intake.uploads.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Photos of concerns.
 MAX_PHOTOS = 3
@@ -230,9 +240,10 @@ THUMBNAIL_EDGE = 480
 
 # Reporting limits: submissions per hour (or /m, /d) by source, per account or else per connection.
 INTAKE_RATES = {
-    "web": env.str("REPORT_RATE_LIMIT", default="10/h"),  # the public report form
+    "web": env.str("REPORT_RATE_LIMIT", default="10/h"),  # the public report form, anonymous: per address
+    "account": env.str("REPORT_ACCOUNT_RATE_LIMIT", default="20/h"),  # the same form, logged-in residents
     "round": "120/h",  # the street round: concerns, street contacts, conversation notes
-    "capture": "120/h",  # concerns the team records at the desk
+    "capture": "120/h",  # concerns the team records at the desk (or through the public form)
     "api": "60/h",
     "flag": "20/h",  # residents reporting a published concern to the moderators
     "support": env.str("SUPPORT_RATE_LIMIT", default="30/h"),  # "betrifft mich auch", per address

@@ -133,6 +133,30 @@ def decompression_bomb_png(width=30_000, height=30_000):
     )
 
 
+@pytest.fixture
+def decoded(monkeypatch):
+    """The images decoded during a test: every call of Pillow's ImageFile.load (header to pixels), by format."""
+    from PIL import ImageFile
+
+    calls = []
+    load = ImageFile.ImageFile.load
+
+    def counted(image):
+        calls.append(image.format)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    return calls
+
+
+def stored_files(settings):
+    """Every file under MEDIA_ROOT and PRIVATE_MEDIA_ROOT."""
+    from pathlib import Path
+
+    roots = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    return [path for root in roots for path in root.rglob("*") if path.is_file()]
+
+
 class _Recorder:
     """Stores every message the SMTP server accepts; can refuse the first attempts."""
 

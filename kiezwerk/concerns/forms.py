@@ -1,21 +1,35 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.intake import places
+from kiezwerk.core.intake.uploads import upload_limit
 from kiezwerk.core.models import FlagReason
 
 from . import selectors
 from .models import ConcernStatus
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS image files, checked without decoding them (`core.intake.photos.photos_check`).
+
+    Cleans to the list of uploads: they are decoded and stored only when the report is filed.
+    """
+
+    widget = MultipleFileInput
+
     def clean(self, data, initial=None):
-        return None  # each file is checked and stored by services.photos_collect (see ReportForm.photos_set)
+        uploads = [upload for upload in data or () if upload and upload.name]
+        errors = intake_photos.photos_check(uploads)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
 
 def categories_by_id(tree):
@@ -51,13 +65,12 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is the matter, since when, where exactly?"),
     )
-    photos = MultipleFileField(
+    photos = PhotosField(
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
         help_text=_("Up to 3 photos (JPEG, PNG, WebP or HEIC). Location data in the photos is removed."),
     )
-    upload_keys = forms.CharField(required=False, widget=forms.HiddenInput)
     reporter_name = forms.CharField(
         label=_("Your name"), required=False, max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -68,9 +81,11 @@ class ReportForm(forms.Form):
         help_text=_("Optional. We send you the tracking link and nobody else sees the address."),
     )
 
-    def __init__(self, *args, district, **kwargs):
+    def __init__(self, *args, district, uploads_refused=False, **kwargs):
+        """`uploads_refused`: the request was too large, its files were not read (core.intake.uploads)."""
         super().__init__(*args, **kwargs)
         self.district = district
+        self.uploads_refused = uploads_refused
         tree = selectors.category_list(district=district)
         self.categories = categories_by_id(tree)
         choices = [("", _("Please choose"))]
@@ -80,21 +95,26 @@ class ReportForm(forms.Form):
             else:
                 choices.append((str(top.pk), top.label))
         self.fields["category"].choices = choices
-        self.photos_kept = []
 
-    def photos_posted(self):
-        """The photo input of the post, as keyword arguments for services.photos_collect."""
-        return {
-            "uploads": self.files.getlist("photos"),
-            "keys": self.data.get("upload_keys", "").split(),
-            "removed": self.data.getlist("remove_photo"),
-        }
+    def clean_photos(self):
+        if self.uploads_refused:
+            raise ValidationError(
+                _("The photos together are larger than %(limit)s and were not received. Please choose fewer photos."),
+                code="too_large_total",
+                params={"limit": filesizeformat(upload_limit())},
+            )
+        return self.cleaned_data["photos"]
 
-    def photos_set(self, photos, errors):
-        """The photos stored for this report and the files left out (before validating, so both are shown)."""
-        self.photos_kept = list(photos)
-        for error in errors:
-            self.add_error("photos", error)
+    def photos_again(self):
+        """A post that filed no report stored none of its photos: say that they must be chosen again."""
+        if self.files.getlist("photos") or self.uploads_refused:
+            self.add_error(
+                "photos",
+                ValidationError(
+                    _("Please choose your photos again: photos are stored only with a complete report."),
+                    code="choose_again",
+                ),
+            )
 
     def clean_category(self):
         category = self.categories.get(self.cleaned_data["category"])
@@ -148,7 +168,7 @@ class ReportForm(forms.Form):
             "lat": lat,
             "lon": lon,
             "address": data.get("address", ""),
-            "photos": self.photos_kept,
+            "photos": data["photos"],
             "reporter_name": data["reporter_name"],
             "reporter_email": data["reporter_email"],
         }

@@ -4,7 +4,7 @@ A row loader returns the concern or raises Http404 for missing and forbidden ali
 concerns never reveal that they exist. Views, templates, services and an API ask here.
 """
 
-from kiezwerk.accounts.access import can_moderate, is_staff_of
+from kiezwerk.accounts.access import can_moderate, is_staff_of, is_team_of
 from kiezwerk.core.access import allowed_or_404, once_per_request
 
 from .models import Concern
@@ -28,6 +28,19 @@ def can_work_concern(user, concern):
 def can_moderate_concern(user, concern):
     """Moderators and city admins of the concern's district review and redact it."""
     return can_moderate(user, concern.district)
+
+
+def report_source(user, district):
+    """The intake limit (`settings.INTAKE_RATES`) that counts a report sent through the public form.
+
+    Anonymous residents count per address ("web"), logged-in residents per account ("account"); the
+    district's team, who also record what residents tell them through this form, count as at the desk.
+    """
+    if not user.is_authenticated:
+        return "web"
+    if is_staff_of(user, district) or is_team_of(user, district):
+        return "capture"
+    return "account"
 
 
 # Rows for a viewer --------------------------------------------------------------------------------

@@ -59,63 +59,47 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def photo_upload(*, file):
-    """Check and re-encode one uploaded photo; keep it unattached until the report is sent.
+def photos_prepare(uploads):
+    """Decode, check and re-encode each uploaded photo of a report, before anything is stored.
 
-    Raises ValidationError (see core.intake.photos.photo_process).
+    The expensive step (`core.intake.photos.photo_process`), once per photo and only for a report that
+    has passed every other check. Returns [(unsaved Photo, image, thumbnail)] for `photos_store`.
+    Raises ValidationError keyed "photos", naming the file that cannot be used.
     """
-    full, thumb, (width, height) = intake_photos.photo_process(file)
-    key = secrets.token_urlsafe(32)
-    photo = Photo(upload_key=key, width=width, height=height)
-    photo.image.save(f"{key}.jpg", full, save=False)
-    photo.thumbnail.save(f"{key}-thumb.jpg", thumb, save=False)
-    photo.save()
-    return photo
-
-
-def photos_collect(*, uploads=(), keys=(), removed=()):
-    """The photos of a report being filled in, stored unattached before the rest is checked.
-
-    Photos stored by an earlier attempt come back by their upload keys (less the `removed` ones),
-    so a form that fails on another field keeps them; each new upload is processed and stored,
-    up to MAX_PHOTOS. Every way in (web form, street round, desk capture) calls this.
-    Returns (photos, errors): one ValidationError per file left out.
-    """
-    photos = list(Photo.objects.filter(upload_key__in=keys, concern=None).exclude(upload_key__in=removed))
-    errors = []
-    for upload in uploads:
-        if not upload.name:
-            continue
-        if len(photos) >= settings.MAX_PHOTOS:
-            errors.append(
-                ValidationError(
-                    _("At most %(max)s photos; “%(name)s” was left out."),
-                    code="too_many_photos",
-                    params={"max": settings.MAX_PHOTOS, "name": upload.name},
-                )
-            )
-            continue
+    prepared = []
+    for position, upload in enumerate(uploads):
         try:
-            photos.append(photo_upload(file=upload))
+            full, thumb, (width, height) = intake_photos.photo_process(upload)
         except ValidationError as error:
-            errors.append(
-                ValidationError(
-                    _("“%(name)s”: %(error)s"),
-                    code=error.code,
-                    params={"name": upload.name, "error": " ".join(error.messages)},
-                )
-            )
-    return photos, errors
+            raise ValidationError({"photos": intake_photos.named(upload, error)}) from error
+        photo = Photo(upload_key=secrets.token_urlsafe(32), width=width, height=height, position=position)
+        prepared.append((photo, full, thumb))
+    return prepared
 
 
-def photos_attach(*, concern, photos):
-    """Attach unattached photos to a concern, in the given order (one attached elsewhere stays there)."""
-    for position, photo in enumerate(photos):
-        Photo.objects.filter(pk=photo.pk, concern=None).update(concern=concern, position=position)
+def photos_store(*, concern, prepared):
+    """Store prepared photos (`photos_prepare`) as the concern's, files and rows. Returns the photos."""
+    for photo, full, thumb in prepared:
+        photo.concern = concern
+        photo.image.save(f"{photo.upload_key}.jpg", full, save=False)
+        photo.thumbnail.save(f"{photo.upload_key}-thumb.jpg", thumb, save=False)
+        photo.save()
+    return [photo for photo, _full, _thumb in prepared]
+
+
+def _photo_files_delete(prepared):
+    """Remove the files of photos whose rows were rolled back (no-op for files never written)."""
+    for photo, _full, _thumb in prepared:
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
 
 
 def photo_discard_unattached(*, older_than=timedelta(days=1)):
-    """Delete photos of reports that were never sent. Returns how many."""
+    """Delete photos that belong to no concern. Returns how many.
+
+    Photos are stored only with the concern they belong to, so none should arise; kept for rows from
+    before that (photos were once stored ahead of a form's other fields) and any left by a failure.
+    """
     stale = Photo.objects.filter(concern=None, created_at__lt=timezone.now() - older_than)
     count = 0
     for photo in stale:
@@ -126,7 +110,6 @@ def photo_discard_unattached(*, older_than=timedelta(days=1)):
     return count
 
 
-@transaction.atomic
 def concern_report(
     *,
     district,
@@ -153,8 +136,10 @@ def concern_report(
     A resident who reports on the web gives their contact data themselves; when the team records
     it (street, phone, office) it is stored only with `contact_consent`. A `capture_key` already
     used returns the concern filed with it and no token: the same form is never filed twice.
-    Raises ValidationError (keyed by field) with code "outside", "category", "too_many_photos"
-    or "consent".
+    `photos` are uploaded files: decoded only once everything else has passed, and stored with the
+    concern in one transaction (a refused report stores no photo).
+    Raises ValidationError (keyed by field) with code "outside", "category", "too_many_photos",
+    "consent", or a photo's code (core.intake.photos.photo_process).
     """
     if capture_key:
         existing = Concern.objects.filter(capture_key=capture_key).first()
@@ -221,18 +206,30 @@ def concern_report(
         tracking_token_hash=token_hash(token),
         capture_key=capture_key or None,
     )
+    concern.full_clean(exclude=["capture_key"])
+    prepared = photos_prepare(photos)  # the last check, outside the transaction: decoding takes a while
+    try:
+        with transaction.atomic():
+            return _concern_file(concern, token=token, prepared=prepared, actor=actor or reporter)
+    except BaseException:
+        _photo_files_delete(prepared)
+        raise
+
+
+def _concern_file(concern, *, token, prepared, actor):
+    """The writes of `concern_report`, in its transaction."""
     # The capture key's uniqueness is the database's: a twin sent at the same moment (the offline queue
     # retrying while the first request still runs) gets the concern the first one stored, never an error.
-    concern.full_clean(exclude=["capture_key"])
     try:
         with transaction.atomic():
             concern.save()
     except IntegrityError:
-        existing = Concern.objects.filter(capture_key=capture_key).first() if capture_key else None
+        existing = Concern.objects.filter(capture_key=concern.capture_key).first() if concern.capture_key else None
         if existing is None:
             raise
         return existing, None
-    photos_attach(concern=concern, photos=photos)
+    photos_store(concern=concern, prepared=prepared)
+    district, language = concern.district, concern.language
     if concern.reporter_email:
         # The reporter follows their concern: replies and status changes reach them by e-mail.
         Follower.objects.create(
@@ -245,14 +242,14 @@ def concern_report(
     activity.record(
         target=concern,
         kind=EntryKind.CREATED,
-        actor=actor or reporter,
+        actor=actor,
         is_public=True,
         language=language,  # the text of a report is in the resident's language
         district=district,
         at=concern.created_at,
         notify=False,  # the reporter gets the tracking link instead
         verb="concern.reported",
-        audit={"category": category.slug, "channel": channel, "photos": len(photos)},
+        audit={"category": concern.category.slug, "channel": concern.channel, "photos": len(prepared)},
     )
     if concern.is_public:
         district_touch(district=district)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kiezwerk.core import access, activity, pagecache
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
-from kiezwerk.core.intake import limits
+from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
@@ -37,12 +37,14 @@ def report_start(request):
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     district = get_object_or_404(District, slug=slug)
-    form = ReportForm(request.POST or None, request.FILES or None, district=district)
+    form = ReportForm(
+        request.POST or None, request.FILES or None, district=district, uploads_refused=uploads.refused(request)
+    )
     if request.method == "POST":
-        form.photos_set(*services.photos_collect(**form.photos_posted()))
+        # The text and the cheap photo checks, then the limit: photos are decoded and stored only after both.
         if form.is_valid():
             try:
-                limits.intake_check("web", request)
+                limits.intake_check(rules.report_source(request.user, district), request)
                 concern, token = services.concern_report(
                     reporter=request.user, language=get_language(), **form.report_kwargs()
                 )
@@ -52,6 +54,7 @@ def report(request, slug):
                 request.session["reported"] = {"pk": concern.pk, "token": token}
                 request.session["own"] = [*request.session.get("own", []), concern.pk][-50:]
                 return redirect("concerns:report-thanks")
+        form.photos_again()
     context = {
         **selectors.map_context(district=district),
         "form": form,

@@ -24,7 +24,7 @@ from kiezwerk.core import access, activity, outbox
 from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
-from kiezwerk.core.intake import limits
+from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
@@ -408,20 +408,23 @@ def capture(request, slug):
     district = rules.district_for(request.user, slug)
     from_round = request.POST.get("from") == "round" or request.GET.get("from") == "round"
     form = forms.CaptureConcernForm(
-        request.POST or None, request.FILES or None, district=district, initial={"channel": "phone"}
+        request.POST or None,
+        request.FILES or None,
+        district=district,
+        initial={"channel": "phone"},
+        uploads_refused=uploads.refused(request),
     )
-    if request.method == "POST":
-        form.photos_set(*concern_services.photos_collect(**form.photos_posted()))
-        if form.is_valid():
-            try:
-                limits.intake_check("round" if from_round else "capture", request)
-                concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                message = _("Concern no. %(number)s recorded.") % {"number": concern.pk}
-                back = reverse("desk:round", args=[slug]) if from_round else reverse("desk:concern", args=[concern.pk])
-                return _captured(request, concern, token is not None, message, back)
+    # As the public form: text and cheap photo checks, the limit, then photos decoded and stored.
+    if request.method == "POST" and form.is_valid():
+        try:
+            limits.intake_check("round" if from_round else "capture", request)
+            concern, token = concern_services.concern_report(actor=request.user, **form.report_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = _("Concern no. %(number)s recorded.") % {"number": concern.pk}
+            back = reverse("desk:round", args=[slug]) if from_round else reverse("desk:concern", args=[concern.pk])
+            return _captured(request, concern, token is not None, message, back)
     page = "desk/round.html" if from_round else "desk/capture.html"
     context = (
         _round_context(request, district, concern_form=form, failed="concern")
@@ -429,6 +432,8 @@ def capture(request, slug):
         else {"district": district, "form": form, "streets": core_selectors.street_list(district=district)}
     )
     if request.method == "POST":
+        if not _queued(request):  # the offline queue keeps the photos with the entry
+            form.photos_again()
         return _capture_errors(request, form, page, context)
     return render(request, page, context)
 

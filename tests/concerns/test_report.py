@@ -12,7 +12,7 @@ from kiezwerk.concerns import services
 from kiezwerk.concerns.models import Concern, Moderation, Photo
 from kiezwerk.core.models import AuditEvent, Entry
 
-from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps
+from ..conftest import decompression_bomb_png, image_bytes, jpeg_with_gps, stored_files
 
 
 def report_url(district):
@@ -79,8 +79,17 @@ def test_report_with_category_of_other_district_is_refused(district, other_distr
     assert error.value.error_dict["category"][0].code == "category"
 
 
-def test_photo_loses_gps_and_camera_exif(db):
-    photo = services.photo_upload(file=SimpleUploadedFile("gps.jpg", jpeg_with_gps(), "image/jpeg"))
+def report_with(district, category, *uploads, **kwargs):
+    lat, lon = district.centre
+    concern, _token = services.concern_report(
+        district=district, category=category, title="x", description="y", lat=lat, lon=lon, photos=uploads, **kwargs
+    )
+    return concern
+
+
+def test_photo_loses_gps_and_camera_exif(district, category):
+    concern = report_with(district, category, SimpleUploadedFile("gps.jpg", jpeg_with_gps(), "image/jpeg"))
+    photo = concern.photos.get()
     with Image.open(photo.image.path) as stored:
         assert stored.format == "JPEG"
         assert dict(stored.getexif()) == {}
@@ -90,27 +99,26 @@ def test_photo_loses_gps_and_camera_exif(db):
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
-def test_photo_formats_are_reencoded_as_jpeg(db, fmt):
-    photo = services.photo_upload(file=SimpleUploadedFile(f"p.{fmt.lower()}", image_bytes(fmt), f"image/{fmt.lower()}"))
-    with Image.open(photo.image.path) as stored:
+def test_photo_formats_are_reencoded_as_jpeg(district, category, fmt):
+    upload = SimpleUploadedFile(f"p.{fmt.lower()}", image_bytes(fmt), f"image/{fmt.lower()}")
+    with Image.open(report_with(district, category, upload).photos.get().image.path) as stored:
         assert stored.format == "JPEG"
 
 
-def test_heic_photo_is_accepted(db):
+def test_heic_photo_is_accepted(district, category):
     import pillow_heif
 
     heif = pillow_heif.from_pillow(Image.new("RGB", (64, 64), (0, 200, 0)))
     buffer = io.BytesIO()
     heif.save(buffer, quality=50)
-    photo = services.photo_upload(file=SimpleUploadedFile("IMG_0001.HEIC", buffer.getvalue(), "image/heic"))
-    with Image.open(photo.image.path) as stored:
+    upload = SimpleUploadedFile("IMG_0001.HEIC", buffer.getvalue(), "image/heic")
+    with Image.open(report_with(district, category, upload).photos.get().image.path) as stored:
         assert stored.format == "JPEG" and stored.size == (64, 64)
 
 
-def test_large_photo_is_scaled_down(db, settings):
-    photo = services.photo_upload(
-        file=SimpleUploadedFile("big.png", image_bytes("PNG", size=(4000, 3000)), "image/png")
-    )
+def test_large_photo_is_scaled_down(district, category, settings):
+    upload = SimpleUploadedFile("big.png", image_bytes("PNG", size=(4000, 3000)), "image/png")
+    photo = report_with(district, category, upload).photos.get()
     assert max(photo.width, photo.height) == settings.PHOTO_MAX_EDGE
 
 
@@ -118,50 +126,50 @@ def test_large_photo_is_scaled_down(db, settings):
     ("content", "code"),
     [
         (decompression_bomb_png(), "too_many_pixels"),
-        (b"%PDF-1.4 definitely not an image", "unreadable"),
+        (b"%PDF-1.4 definitely not an image", "unsupported"),
         (image_bytes("GIF"), "unsupported"),
         (image_bytes("JPEG")[:200], "unreadable"),
+        (image_bytes("JPEG")[:-300], "unreadable"),  # a sound header, the pixels cut off
+        (b"\xff\xd8" + b"\0" * (30 * 1024 * 1024), "too_large"),
     ],
 )
-def test_bad_photos_are_refused(db, content, code):
+def test_bad_photos_are_refused_and_nothing_is_stored(district, category, settings, content, code):
+    good = SimpleUploadedFile("gut.png", image_bytes("PNG"), "image/png")
     with pytest.raises(ValidationError) as error:
-        services.photo_upload(file=SimpleUploadedFile("x.png", content, "image/png"))
-    assert error.value.code == code
-    assert not Photo.objects.exists()
+        report_with(district, category, good, SimpleUploadedFile("x.png", content, "image/png"))
+    assert [e.code for e in error.value.error_dict["photos"]] == [code]
+    assert "„x.png“" in error.value.messages[0]
+    assert not Concern.objects.exists() and not Photo.objects.exists()
+    assert stored_files(settings) == []
 
 
-def test_thirty_megabyte_file_is_refused_before_decoding(db):
-    upload = SimpleUploadedFile("huge.jpg", b"\xff\xd8" + b"\0" * (30 * 1024 * 1024), "image/jpeg")
-    with pytest.raises(ValidationError) as error:
-        services.photo_upload(file=upload)
-    assert error.value.code == "too_large"
+def test_a_report_refused_by_the_service_decodes_no_photo(district, category, settings, decoded):
+    photo = SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")
+    with pytest.raises(ValidationError):
+        services.concern_report(
+            district=district, category=category, title="x", description="y", lat=52.52, lon=13.40, photos=[photo]
+        )
+    assert decoded == [] and stored_files(settings) == []
 
 
-def test_collected_photos_are_kept_by_key_and_refused_files_named(db, district, category):
-    first, errors = services.photos_collect(
-        uploads=[
-            SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png"),
-            SimpleUploadedFile("kaputt.jpg", b"not a photo", "image/jpeg"),
-        ]
-    )
-    assert len(first) == 1 and first[0].concern is None
-    assert [error.code for error in errors] == ["unreadable"]
-    assert errors[0].messages == ["„kaputt.jpg“: Die Datei konnte nicht als Foto gelesen werden."]
-    # The next attempt brings the kept photo back by its key, adds new ones up to the limit.
-    uploads = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG"), "image/png") for i in range(3)]
-    second, errors = services.photos_collect(uploads=uploads, keys=[first[0].upload_key, "unknown-key"])
-    assert second[0] == first[0] and len(second) == 3
-    assert [error.code for error in errors] == ["too_many_photos"]
-    assert "„2.png“" in errors[0].messages[0]
-    # A removed photo is left out; one attached to a concern is never taken again.
-    lat, lon = district.centre
-    concern, _token = services.concern_report(
-        district=district, category=category, title="x", description="y", lat=lat, lon=lon, photos=second[1:]
-    )
-    keys = [photo.upload_key for photo in second]
-    third, errors = services.photos_collect(keys=keys, removed=[keys[0]])
-    assert third == [] and errors == []
-    assert list(concern.photos.order_by("position")) == second[1:]
+def test_a_twin_capture_stores_its_photos_once(district, category, manager, settings, decoded):
+    upload = SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")
+    first = report_with(district, category, upload, actor=manager, capture_key="k-1", channel="street")
+    assert "PNG" in decoded
+    decoded.clear()
+    again = report_with(district, category, upload, actor=manager, capture_key="k-1", channel="street")
+    assert again == first and decoded == []  # a form already filed is not decoded again
+    assert Photo.objects.count() == 1 and len(stored_files(settings)) == 2  # the photo and its thumbnail
+
+
+def test_a_failed_transaction_leaves_no_photo_file(district, category, settings, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services.activity, "record", broken)
+    with pytest.raises(RuntimeError):
+        report_with(district, category, SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png"))
+    assert not Photo.objects.exists() and stored_files(settings) == []
 
 
 # The form and view --------------------------------------------------------------
@@ -175,14 +183,32 @@ def test_report_page_renders_in_german(client, district, category, street):
     assert "Anliegen melden" in body and "Donauwörther Straße" in body and "Datenschutz" in body
 
 
-def test_report_with_map_point_and_photo(client, district, category):
+def three_photos():
+    return [
+        SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg"),
+        SimpleUploadedFile("b.png", image_bytes("PNG", size=(300, 400)), "image/png"),
+        SimpleUploadedFile("c.webp", image_bytes("WEBP"), "application/octet-stream"),  # the bytes count, not the type
+    ]
+
+
+def test_report_with_map_point_and_photos(client, district, category, settings, monkeypatch):
+    from kiezwerk.core.intake import photos
+
+    processed = []
+    process = photos.photo_process
+    monkeypatch.setattr(photos, "photo_process", lambda upload: processed.append(upload.name) or process(upload))
     data = form_data(district, category, reporter_email="Anwohnerin@Example.org")
-    data["photos"] = [SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg")]
+    data["photos"] = three_photos()
     response = client.post(report_url(district), data)
     assert response.status_code == 302 and response.url == reverse("concerns:report-thanks")
     concern = Concern.objects.get()
     assert concern.reporter_email == "anwohnerin@example.org"
-    assert concern.photos.count() == 1
+    stored = list(concern.photos.order_by("position"))
+    assert [(p.position, p.width, p.height) for p in stored] == [(0, 80, 60), (1, 300, 400), (2, 64, 48)]
+    for photo in stored:
+        assert Path(photo.image.path).is_file() and Path(photo.thumbnail.path).is_file()
+    assert len(stored_files(settings)) == 6
+    assert processed == ["a.jpg", "b.png", "c.webp"]  # each decoded once
     thanks = client.get(response.url)
     assert "/track/" in thanks.content.decode()
 
@@ -235,46 +261,110 @@ def test_error_messages_are_german(client, district, category):
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
 
 
-def test_photos_survive_an_error_in_another_field(client, district, category):
-    data = form_data(district, category, title="")
+CHOOSE_AGAIN = (
+    "Bitte wählen Sie Ihre Fotos noch einmal aus: Fotos werden erst mit einer vollständigen Meldung gespeichert."
+)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"title": ""},
+        {"reporter_email": "kein-at"},
+        {"location": "52.52,13.40"},  # outside the district: found by the service, still before any photo
+        {"category": "999999"},
+    ],
+)
+def test_an_invalid_report_with_photos_stores_nothing(client, district, category, settings, decoded, overrides):
+    data = form_data(district, category, reporter_name="Anna", **overrides)
+    data["photos"] = three_photos()
+    response = client.post(report_url(district), data)
+    assert response.status_code == 400
+    assert not Concern.objects.exists() and not Photo.objects.exists()
+    assert stored_files(settings) == [] and decoded == []
+    form = response.context["form"]
+    assert "choose_again" in [e.code for e in form.errors.as_data()["photos"]]
+    body = response.content.decode()
+    assert CHOOSE_AGAIN in body
+    for typed in (data["description"], "Anna", *([data["title"]] if data["title"] else [])):
+        assert typed in body
+
+
+def test_an_invalid_report_without_photos_does_not_ask_for_them(client, district, category):
+    response = client.post(report_url(district), form_data(district, category, title=""))
+    assert "photos" not in response.context["form"].errors
+    assert CHOOSE_AGAIN not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "says"),
+    [
+        ("bomb.png", decompression_bomb_png(), "too_many_pixels", "Megapixel"),
+        ("rechnung.jpg", b"%PDF-1.4 not a photo at all", "unsupported", "JPEG, PNG, WebP oder HEIC"),
+        ("seite.png", b"<html><script>alert(1)</script></html>", "unsupported", "JPEG, PNG, WebP oder HEIC"),
+        ("huge.jpg", b"\xff\xd8\xff" + b"\0" * (30 * 1024 * 1024), "too_large", "höchstens 12,0"),
+    ],
+)
+def test_a_bad_photo_is_refused_before_decoding_and_the_text_kept(
+    client, district, category, settings, decoded, name, content, code, says
+):
+    data = form_data(district, category)
+    data["photos"] = [SimpleUploadedFile("gut.png", image_bytes("PNG"), "image/png"), SimpleUploadedFile(name, content)]
+    response = client.post(report_url(district), data)
+    assert response.status_code == 400
+    assert code in [e.code for e in response.context["form"].errors.as_data()["photos"]]
+    body = response.content.decode()
+    assert f"„{name}“" in body and says in body and CHOOSE_AGAIN in body
+    assert data["description"] in body and data["title"] in body
+    assert decoded == [] and stored_files(settings) == []
+    assert not Concern.objects.exists() and not Photo.objects.exists()
+
+
+def test_a_forged_clear_box_beside_photos_is_no_error(client, district, category):
+    data = form_data(district, category, **{"photos-clear": "on"})
     data["photos"] = [SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")]
-    response = client.post(report_url(district), data)
-    assert response.status_code == 400
-    kept = response.context["form"].photos_kept
-    assert len(kept) == 1 and kept[0].concern is None
-    # The second attempt sends only the key of the kept photo.
-    data = form_data(district, category, upload_keys=kept[0].upload_key)
     assert client.post(report_url(district), data).status_code == 302
-    assert Concern.objects.get().photos.get() == kept[0]
+    assert Concern.objects.get().photos.count() == 1
 
 
-def test_bad_photo_is_explained_and_other_input_kept(client, district, category):
+def test_more_than_three_photos_are_refused(client, district, category, settings, decoded):
     data = form_data(district, category)
-    data["photos"] = [SimpleUploadedFile("bomb.png", decompression_bomb_png(), "image/png")]
-    response = client.post(report_url(district), data)
-    assert response.status_code == 400
-    assert "too_many_pixels" in [e.code for e in response.context["form"].errors.as_data()["photos"]]
-    assert "Megapixel" in response.content.decode()
-    assert data["description"] in response.content.decode()
-    assert not Concern.objects.exists()
-
-
-def test_thirty_megabyte_upload_through_the_form(client, district, category):
-    data = form_data(district, category)
-    data["photos"] = [SimpleUploadedFile("huge.jpg", b"\xff\xd8" + b"\0" * (30 * 1024 * 1024), "image/jpeg")]
-    response = client.post(report_url(district), data)
-    assert response.status_code == 400
-    assert "too_large" in [e.code for e in response.context["form"].errors.as_data()["photos"]]
-    assert not Concern.objects.exists()
-
-
-def test_more_than_three_photos_are_refused(client, district, category):
-    data = form_data(district, category)
-    data["photos"] = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG"), "image/png") for i in range(4)]
+    data["photos"] = [*three_photos(), SimpleUploadedFile("d.png", image_bytes("PNG"), "image/png")]
     response = client.post(report_url(district), data)
     assert response.status_code == 400
     assert "too_many_photos" in [e.code for e in response.context["form"].errors.as_data()["photos"]]
-    assert len(response.context["form"].photos_kept) == 3
+    assert "Bitte wählen Sie höchstens 3 Fotos aus; Sie haben 4 gewählt." in response.content.decode()
+    assert decoded == [] and stored_files(settings) == [] and not Concern.objects.exists()
+
+
+def test_a_request_larger_than_its_photos_may_be_keeps_the_text_and_reads_no_file(
+    client, district, category, settings, decoded
+):
+    settings.MAX_PHOTO_BYTES = 300 * 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 124 * 1024  # the limit: 3 × 300 KB + 124 KB = 1 MB
+    data = form_data(district, category)
+    data["photos"] = [SimpleUploadedFile(f"{i}.jpg", b"\xff\xd8\xff" + b"\0" * 290_000) for i in range(4)]
+    response = client.post(report_url(district), data)
+    assert response.status_code == 400
+    assert not response.wsgi_request.FILES  # not one file was read to memory or disk
+    assert "too_large_total" in [e.code for e in response.context["form"].errors.as_data()["photos"]]
+    body = response.content.decode()
+    assert "Die Fotos sind zusammen größer als 1,0\xa0MB" in body and CHOOSE_AGAIN in body
+    assert data["description"] in body
+    assert decoded == [] and stored_files(settings) == [] and not Concern.objects.exists()
+
+
+def test_a_report_over_the_limit_decodes_and_stores_no_photo(client, district, category, settings, decoded):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "1/h"}
+    assert client.post(report_url(district), form_data(district, category)).status_code == 302
+    data = form_data(district, category, title="Zweite Meldung")
+    data["photos"] = three_photos()
+    response = client.post(report_url(district), data)
+    assert response.status_code == 400
+    assert "rate_limited" in [e.code for e in response.context["form"].non_field_errors().as_data()]
+    body = response.content.decode()
+    assert "Zweite Meldung" in body and CHOOSE_AGAIN in body
+    assert decoded == [] and stored_files(settings) == [] and Concern.objects.count() == 1
 
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -309,6 +399,50 @@ def test_anonymous_reports_are_rate_limited_per_ip(client, district, category, s
     assert Concern.objects.count() == 2
     other_ip = client.post(report_url(district), form_data(district, category), REMOTE_ADDR="10.0.0.7")
     assert other_ip.status_code == 302
+
+
+def test_logged_in_residents_are_limited_per_account(client, district, category, resident, settings):
+    from django.test import Client
+
+    from ..factories import UserFactory
+
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "web": "5/h", "account": "2/h"}
+    client.force_login(resident)
+    for _ in range(2):  # refused forms do not count
+        assert client.post(report_url(district), form_data(district, category, title="")).status_code == 400
+    for _ in range(2):
+        assert client.post(report_url(district), form_data(district, category)).status_code == 302
+    # The third from this account is refused, from any address, and nothing typed is lost.
+    refused = client.post(
+        report_url(district), form_data(district, category, title="Dritte Meldung"), REMOTE_ADDR="192.0.2.44"
+    )
+    assert refused.status_code == 400
+    assert "rate_limited" in [e.code for e in refused.context["form"].non_field_errors().as_data()]
+    body = refused.content.decode()
+    assert "Zu viele Meldungen in kurzer Zeit." in body
+    assert "Dritte Meldung" in body and "Seit einer Woche liegen Matratzen auf dem Gehweg." in body
+    assert Concern.objects.count() == 2
+    # Another account at the same address, and anonymous residents here and elsewhere, still report.
+    neighbour = Client()
+    neighbour.force_login(UserFactory())
+    assert neighbour.post(report_url(district), form_data(district, category)).status_code == 302
+    assert Client().post(report_url(district), form_data(district, category)).status_code == 302
+    elsewhere = Client().post(report_url(district), form_data(district, category), REMOTE_ADDR="192.0.2.45")
+    assert elsewhere.status_code == 302
+    assert Concern.objects.filter(reporter=resident).count() == 2 and Concern.objects.count() == 5
+
+
+def test_the_team_reporting_through_the_public_form_counts_as_at_the_desk(
+    client, district, category, manager, other_manager, settings
+):
+    settings.INTAKE_RATES = {**settings.INTAKE_RATES, "account": "1/h", "capture": "3/h"}
+    client.force_login(manager)
+    answers = [client.post(report_url(district), form_data(district, category)).status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 400]
+    # A manager of another district reports here as a resident does.
+    client.force_login(other_manager)
+    answers = [client.post(report_url(district), form_data(district, category)).status_code for _ in range(2)]
+    assert answers == [302, 400]
 
 
 def test_logged_in_reporter_is_recorded(client, district, category, resident):
@@ -374,7 +508,8 @@ def test_unattached_photos_are_discarded_after_a_day(db):
 
     from django.utils import timezone
 
-    photo = services.photo_upload(file=SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png"))
+    prepared = services.photos_prepare([SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")])
+    [photo] = services.photos_store(concern=None, prepared=prepared)  # as left by an older version
     assert services.photo_discard_unattached() == 0
     Photo.objects.filter(pk=photo.pk).update(created_at=timezone.now() - timedelta(days=2))
     call_command("discard_unsent_photos")

@@ -207,8 +207,8 @@ def test_photo_processing_refuses_a_bomb_in_german():
     assert "Megapixel" in error.value.messages[0]
 
 
-def test_desk_capture_keeps_a_photo_across_a_failed_form(client, manager, district, category, streets):
-    """The desk's capture stores photos through the same service as the public form."""
+def test_desk_capture_checks_photos_as_the_public_form(client, manager, district, category, streets, settings, decoded):
+    """The desk's capture refuses and stores photos through the same checks and services as the public form."""
     client.force_login(manager)
     url = reverse("desk:capture", args=[district.slug])
     data = {
@@ -220,15 +220,75 @@ def test_desk_capture_keeps_a_photo_across_a_failed_form(client, manager, distri
         "description": "Glas auf dem Radweg",
         "language": "de",
     }
-    response = client.post(url, {**data, "photos": [SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg")]})
-    assert response.status_code == 400 and not Concern.objects.exists()
-    kept = response.context["form"].photos_kept
-    assert len(kept) == 1 and Photo.objects.get().concern is None
-    client.post(url, {**data, "title": "Scherben", "upload_keys": kept[0].upload_key})
+    photo = SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg")
+    response = client.post(url, {**data, "photos": [photo]})
+    assert response.status_code == 400 and not Concern.objects.exists() and not Photo.objects.exists()
+    assert "choose_again" in [e.code for e in response.context["form"].errors.as_data()["photos"]]
+    assert "Glas auf dem Radweg" in response.content.decode() and decoded == []
+    # The offline queue keeps the photo with the entry: its answer only names what was wrong.
+    bomb = SimpleUploadedFile("bomb.png", decompression_bomb_png(), "image/png")
+    queued = client.post(url, {**data, "title": "Scherben", "photos": [bomb]}, headers={"X-Capture-Queue": "1"})
+    assert queued.status_code == 400
+    assert queued.json()["errors"] == {"photos": ["„bomb.png“: Das Foto hat zu viele Pixel (höchstens 40 Megapixel)."]}
+    assert decoded == [] and not Photo.objects.exists()
+    photo.seek(0)
+    assert client.post(url, {**data, "title": "Scherben", "photos": [photo]}).status_code == 302
     concern = Concern.objects.get()
-    assert concern.photos.get() == kept[0]
+    assert concern.photos.count() == 1
     assert concern.address == "Hauptstraße 7"
     assert places.address_for_point(district, concern.lat, concern.lon).number == 7
+
+
+def upload(content, name="x.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (decompression_bomb_png(30_000, 30_000), "too_many_pixels"),  # refused by Pillow's own guard
+        (decompression_bomb_png(8_000, 6_000), "too_many_pixels"),  # 48 MP: Pillow only warns, we refuse
+        (b"%PDF-1.4", "unsupported"),
+        (b"GIF89a" + b"\0" * 20, "unsupported"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "unsupported"),
+        (b"", "unsupported"),
+        (b"\xff\xd8\xff\xe0 broken", "unreadable"),
+        (b"\xff\xd8\xff" + b"\0" * (12 * 1024 * 1024), "too_large"),
+    ],
+)
+def test_photo_check_refuses_without_decoding(content, code, decoded):
+    with pytest.raises(ValidationError) as error:
+        photos.photo_check(upload(content))
+    assert error.value.code == code
+    assert decoded == []
+
+
+def test_photo_check_reads_the_pixel_limit_from_the_settings(settings, decoded):
+    settings.MAX_PHOTO_PIXELS = 3000
+    with pytest.raises(ValidationError) as error:
+        photos.photo_check(upload(image_bytes("PNG", size=(64, 48))))  # 3072 pixels
+    assert error.value.code == "too_many_pixels"
+    photos.photo_check(upload(image_bytes("PNG", size=(60, 50))))
+    assert decoded == []
+
+
+def test_photo_check_goes_by_the_bytes_not_the_claimed_type(decoded):
+    checked = upload(image_bytes("PNG"), name="IMG.HEIC", content_type="application/octet-stream")
+    photos.photo_check(checked)
+    assert checked.tell() == 0 and not checked.closed  # ready for the decoding that follows
+    assert decoded == []
+
+
+def test_photos_check_names_each_bad_file_and_counts_first(settings):
+    good = upload(image_bytes("JPEG"))
+    errors = photos.photos_check([good, upload(b"nein", name="notiz.txt"), upload(image_bytes("GIF"), name="a.gif")])
+    assert [error.messages[0] for error in errors] == [
+        "„notiz.txt“: Bitte senden Sie ein Foto im Format JPEG, PNG, WebP oder HEIC.",
+        "„a.gif“: Bitte senden Sie ein Foto im Format JPEG, PNG, WebP oder HEIC.",
+    ]
+    [too_many] = photos.photos_check([good] * (settings.MAX_PHOTOS + 1))
+    assert too_many.code == "too_many_photos"
+    assert photos.photos_check([good] * settings.MAX_PHOTOS) == []
 
 
 # Rate limits per source --------------------------------------------------------------------------

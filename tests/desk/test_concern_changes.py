@@ -325,8 +325,8 @@ def sharp_photo(concern):
             image.paste((0, 0, 0), (x, y, x + 10, y + 10))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    photo = services.photo_upload(file=SimpleUploadedFile("face.png", buffer.getvalue(), "image/png"))
-    Photo.objects.filter(pk=photo.pk).update(concern=concern)
+    prepared = services.photos_prepare([SimpleUploadedFile("face.png", buffer.getvalue(), "image/png")])
+    [photo] = services.photos_store(concern=concern, prepared=prepared)
     return Photo.objects.get(pk=photo.pk)
 
 

@@ -121,7 +121,6 @@ def test_the_original_of_a_redacted_photo_is_for_staff_only(
     from ..conftest import image_bytes
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    photo = concern_services.photo_upload(file=SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg"))
     lat, lon = district.centre
     concern, _token = concern_services.concern_report(
         district=district,
@@ -130,8 +129,9 @@ def test_the_original_of_a_redacted_photo_is_for_staff_only(
         description="mit Namen",
         lat=lat,
         lon=lon,
-        photos=[photo],
+        photos=[SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")],
     )
+    photo = concern.photos.get()
     concern_services.photo_redact(photo=photo, actor=moderator, reason="Gesicht erkennbar")
     url = reverse("desk:photo-original", args=[concern.pk, photo.pk])
     client.force_login(resident)

@@ -158,7 +158,7 @@
     clearErrors(form);
     form.reset();
     setValue(form, "capture_key", newKey());
-    ["captured_at", "location", "upload_keys"].forEach(function (name) { setValue(form, name, ""); });
+    ["captured_at", "location"].forEach(function (name) { setValue(form, name, ""); });
     each(form.querySelectorAll("[data-locate-status]"), function (s) { s.textContent = ""; });
     delete form.dataset.holds;
   }
