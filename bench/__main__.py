@@ -1,9 +1,11 @@
-"""`python -m bench`: fill a separate database, then time the public pages beside a bare view."""
+"""`python -m bench`: fill a separate database, then run the cases BENCH_ONLY names (bench/README.md)."""
 
 import os
 from pathlib import Path
 
 import django
+
+from bench import CONCERNS
 
 VAR = Path(__file__).resolve().parent / "var"
 
@@ -11,13 +13,17 @@ VAR = Path(__file__).resolve().parent / "var"
 def configure():
     """Environment for bench.settings: a database of its own, DEBUG off."""
     VAR.mkdir(exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'bench.sqlite3'}"
+    # SQLite: one file per size, as on PostgreSQL one database per size.
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / f'bench-{CONCERNS}.sqlite3'}"
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
     os.environ["STATIC_ROOT"] = str(VAR / "static")  # WhiteNoise wants the folder; nothing is collected
     (VAR / "static").mkdir(exist_ok=True)
+    os.environ["MEDIA_ROOT"] = str(VAR / "media")  # files the app writes stay out of the project's var/
+    # In-process the cache is the project's default without Redis; the load profile gives its server one.
+    os.environ.pop("REDIS_URL", None)
     if url.startswith(("postgres:", "postgresql:", "pgsql:")):
         database_create(url)
 

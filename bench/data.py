@@ -1,6 +1,6 @@
-"""The benchmark's data: 10 districts with category trees, 100,000 concerns and their timelines.
+"""The benchmark's data: the measured district `bench-01` with BENCH_CONCERNS concerns, two small ones beside it.
 
-Filled once, in one transaction, with bulk inserts; kept between runs.
+Filled once, in one transaction, with bulk inserts; kept between runs. One database per size.
 """
 
 import hashlib
@@ -11,16 +11,19 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
+from bench import CONCERNS
 from kiezwerk.accounts.models import Role, User
 from kiezwerk.concerns.models import Category, Concern, EntryKind, Moderation
 from kiezwerk.core.models import District, Entry
 from kiezwerk.core.services import district_load
 
-DISTRICTS = 10
-CONCERNS_PER_DISTRICT = 10_000
+MEASURED = "bench-01"
+# Two more districts, so every query has to pick the measured district's rows out of others.
+DISTRICTS = 3
+OTHER_CONCERNS = 1_000
 SIZE = 0.02  # degrees: about 2.2 km north-south, 1.5 km east-west at 48° N
 BATCH = 5000
 DAYS = 730
@@ -332,18 +335,28 @@ def square(lat, lon, size=SIZE):
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def is_filled():
-    """True if the database holds the benchmark's data; exits if it holds something else (or older data)."""
-    # The ranking benchmark adds the demo district beside the bench districts: count only these.
-    districts = District.objects.filter(slug__startswith="bench-")
-    concerns = Concern.objects.filter(district__in=districts).count()
-    marker = User.objects.filter(email="manager@bench-01.bench.invalid").exists()
-    if concerns == DISTRICTS * CONCERNS_PER_DISTRICT and districts.count() == DISTRICTS and marker:
+def district_sizes(concerns=CONCERNS):
+    """Concerns per district slug, as fill() makes them."""
+    return {f"bench-{i + 1:02d}": concerns if i == 0 else OTHER_CONCERNS for i in range(DISTRICTS)}
+
+
+def is_filled(concerns=CONCERNS):
+    """True if the database holds the benchmark's data for this size; exits if it holds another size or layout."""
+    # Count only the bench districts: the ranking adds the demo district beside them.
+    counts = dict(
+        District.objects.filter(slug__startswith="bench-").annotate(n=Count("concerns")).values_list("slug", "n")
+    )
+    marker = User.objects.filter(email=team_email_of(MEASURED, "manager")).exists()
+    if counts == district_sizes(concerns) and marker:
         return True
-    if concerns or districts.exists():
+    if counts:
+        size = counts.get(MEASURED, 0)
+        layout = "" if counts == district_sizes(size) and marker else " in an older layout"
         raise SystemExit(
-            f"The bench database holds {concerns} concerns of another (or older) benchmark: "
-            "delete bench/var/bench.sqlite3 (or drop the PostgreSQL database) and run again."
+            f"The bench database is filled for {size:,} concerns in {MEASURED}{layout}, "
+            f"not for BENCH_CONCERNS={concerns:,}. Use one database per size: another BENCH_DATABASE_URL "
+            "(e.g. …/kw_bench_1k for 1,000), or drop this one (on SQLite delete bench/var/bench-<size>.sqlite3)"
+            + ("." if layout else f", or run with BENCH_CONCERNS={size} to measure it again.")
         )
     return False
 
@@ -444,8 +457,12 @@ def _concern(rng, number, district, leaves, team, created, now):
     )
 
 
+def team_email_of(slug, name):
+    return f"{name}@{slug}.bench.invalid"
+
+
 def team_email(district, name):
-    return f"{name}@{district.slug}.bench.invalid"
+    return team_email_of(district.slug, name)
 
 
 def _team(district):
@@ -471,20 +488,21 @@ def _entries(rng, concern, concern_type):
         yield Entry(**of, kind=EntryKind.NOTE, text="intern", created_at=later)
 
 
-def fill(seed=1):
+def fill(concerns=CONCERNS, seed=1):
     rng = random.Random(seed)
     now = timezone.now()
+    sizes = district_sizes(concerns)
     with transaction.atomic(), _timestamps_as_given():
         districts, leaves, teams = [], {}, {}
-        for i in range(DISTRICTS):
-            lat, lon = 48.30 + (i // 5) * 0.03, 10.80 + (i % 5) * 0.03
-            district = district_load(name=f"Bench {i + 1:02d}", slug=f"bench-{i + 1:02d}", boundary=square(lat, lon))
+        for i, slug in enumerate(sizes):
+            lat, lon = 48.30, 10.80 + i * 0.03
+            district = district_load(name=f"Bench {i + 1:02d}", slug=slug, boundary=square(lat, lon))
             districts.append(district)
             leaves[district.pk] = _categories(district)
             teams[district.pk] = _team(district)
         # Concerns arrive over two years, all districts mixed, in time order (as in a real database).
-        times = sorted(now - timedelta(days=rng.uniform(0, DAYS)) for _ in range(DISTRICTS * CONCERNS_PER_DISTRICT))
-        owners = [d for d in districts for _ in range(CONCERNS_PER_DISTRICT)]
+        owners = [d for d in districts for _ in range(sizes[d.slug])]
+        times = sorted(now - timedelta(days=rng.uniform(0, DAYS)) for _ in owners)
         concern_type = ContentType.objects.get_for_model(Concern)
         rng.shuffle(owners)
         for start in range(0, len(times), BATCH):
@@ -496,6 +514,6 @@ def fill(seed=1):
             entries = [e for concern in batch for e in _entries(rng, concern, concern_type)]
             Entry.objects.bulk_create(entries, batch_size=BATCH)
         District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load

@@ -1,61 +1,35 @@
-"""Measure the public pages with django.test.Client, each beside a bare view with the same bytes."""
+"""Run the cases BENCH_ONLY names (default: pages, inbox, ranking) and write their figures."""
 
-import gc
 import json
 import os
 import platform
-import random
-import statistics
+import signal
+import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from bench import data, inbox, ranking
-from bench.urls import BARE
-from kiezwerk.concerns import selectors as concern_selectors
+from bench import data, inbox, pages
+from bench.timing import WARMUP, N
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
-N = int(os.environ.get("BENCH_N", "200"))
-# "inbox": only the manager's inbox; "ranking": only "who can help?"; "signup": known and new addresses side by side
-ONLY = os.environ.get("BENCH_ONLY", "")
-WARMUP = 20
-COLD_BUILDS = 5
-TARGET_MS, TARGET_RATIO = 50, 3
+CASES = ("pages", "inbox", "ranking", "signup", "load")
+DEFAULT = ("pages", "inbox", "ranking")  # load needs gunicorn and wrk; signup hashes passwords for a minute
+ON_DATA = {"pages", "inbox", "load"}  # the cases that need the filled bench districts
 VAR = Path(__file__).resolve().parent / "var"
 
 
-def get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"GET {url} answered {response.status_code}")
-    return response
-
-
-def timed(client, url):
-    start = time.perf_counter()
-    get(client, url)
-    return (time.perf_counter() - start) * 1000
-
-
-def series(client, urls):
-    """Milliseconds of N requests after WARMUP ones, cycling through urls."""
-    gc.collect()
-    for i in range(WARMUP):
-        get(client, urls[i % len(urls)])
-    return [timed(client, urls[(WARMUP + i) % len(urls)]) for i in range(N)]
-
-
-def summary(samples):
-    return {
-        "p50": round(statistics.median(samples), 2),
-        "p95": round(statistics.quantiles(samples, n=100, method="inclusive")[94], 2),
-    }
+def selected(value):
+    """The cases a comma-separated BENCH_ONLY names, in their order; DEFAULT when empty."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CASES]
+    if unknown:
+        raise SystemExit(f"BENCH_ONLY: unknown {', '.join(unknown)}; name some of {', '.join(CASES)}, comma-separated")
+    return [case for case in CASES if case in names] if names else list(DEFAULT)
 
 
 def machine():
@@ -70,127 +44,93 @@ def machine():
         "cpu": cpu,
         "python": platform.python_version(),
         "database": f"{connection.vendor} {version}",
-        "concerns": Concern.objects.count(),
-        "load_average_start": round(os.getloadavg()[0], 2),
     }
 
 
-def measure(client, district):
-    slug = district.slug
-    public = list(Concern.objects.public().filter(district=district).values_list("pk", flat=True))
-    concern_urls = [f"/concerns/{pk}/" for pk in random.Random(2).sample(public, min(len(public), WARMUP + N))]
-    pages = [
-        ("map data", [f"/open-data/{slug}/concerns.geojson"]),
-        ("list page", [f"/districts/{slug}/concerns/"]),
-        ("list filtered", [f"/districts/{slug}/concerns/?status=resolved&period=365"]),
-        ("list page 50", [f"/districts/{slug}/concerns/?page=50"]),
-        ("concern page", concern_urls),
-    ]
-    rows = []
-    for key, (name, urls) in enumerate(pages):
-        response = get(client, urls[0])
-        BARE[key] = (response.content, response["Content-Type"])
-        with CaptureQueriesContext(connection) as queries:
-            get(client, urls[0])
-        row = {"name": name, "url": urls[0], "bytes": len(response.content), "queries": len(queries)}
-        page, bare = summary(series(client, urls)), summary(series(client, [f"/bench/bare/{key}/"]))
-        ratio = round(page["p95"] / bare["p95"], 1)
-        row |= page | {"bare_p50": bare["p50"], "bare_p95": bare["p95"], "ratio_p95": ratio}
-        rows.append(row)
-    return rows
-
-
-def forget_map_data():
-    cache.clear()
-    concern_selectors._geojson_recent.clear()
-
-
-def cold_build(client, district):
-    """The map data built afresh: median of COLD_BUILDS requests, each after emptying both caches."""
-    url = f"/open-data/{district.slug}/concerns.geojson"
-    samples = []
-    for _ in range(COLD_BUILDS):
-        forget_map_data()
-        samples.append(timed(client, url))
-    forget_map_data()
-    with CaptureQueriesContext(connection) as queries:
-        get(client, url)
-    return {"median_ms": round(statistics.median(samples), 1), "queries": len(queries)}
-
-
-def report(info, rows, cold, target):
-    print(f"machine: nproc={info['nproc']} cpu={info['cpu'] or '?'} python={info['python']}")
-    print(f"database: {info['database']}, {info['concerns']:,} concerns; N={N} requests after {WARMUP} warm-up")
-    print()
-    header = ("page", "p50 ms", "p95 ms", "bare p50", "bare p95", "p95/bare", "queries", "KB")
-    print(f"{header[0]:<14}" + "".join(f"{h:>10}" for h in header[1:]))
-    for r in rows:
-        values = (r["p50"], r["p95"], r["bare_p50"], r["bare_p95"], f"{r['ratio_p95']}×", r["queries"])
-        print(f"{r['name']:<14}" + "".join(f"{v:>10}" for v in values) + f"{r['bytes'] / 1024:>10.0f}")
-    print()
-    print(
-        f"map data cold build (after cache.clear()): median of {COLD_BUILDS} = {cold['median_ms']} ms, "
-        f"{cold['queries']} queries"
-    )
-    print(
-        f"map data p95 ≤ {TARGET_MS} ms and ≤ {TARGET_RATIO}× bare: {'PASS' if target['pass'] else 'FAIL'} "
-        f"({target['p95']} ms, {target['ratio_p95']}×)"
-    )
-
-
-def main():
-    call_command("migrate", interactive=False, verbosity=0)
-    if ONLY == "signup":
-        from bench import signup
-
-        result = signup.measure()
-        signup.report(result)
-        (VAR / f"results-{connection.vendor}-signup.json").write_text(json.dumps(result, indent=2) + "\n")
-        return
-    if ONLY == "ranking":
-        result = ranking.evaluate()
-        ranking.report(result)
-        path = VAR / f"results-{connection.vendor}-ranking.json"
-        path.write_text(json.dumps({"ranking": result}, indent=2) + "\n")
-        print(f"\nwritten to {path}")
-        return
+def filled():
+    """The measured district, filled once for BENCH_CONCERNS, with the search checked."""
     if not data.is_filled():
-        print("Filling the bench database (once)…", flush=True)
+        print(f"Filling the bench database for {data.CONCERNS:,} concerns in {data.MEASURED} (once)…", flush=True)
         start = time.perf_counter()
         data.fill()
         print(f"filled in {time.perf_counter() - start:.1f} s", flush=True)
-    district = District.objects.get(slug="bench-01")
+    district = District.objects.get(slug=data.MEASURED)
     checked = inbox.search_check(district)
-    info = machine()
-    results = {"machine": info, "n": N, "warmup": WARMUP}
-    path = VAR / f"results-{connection.vendor}.json"
-    if ONLY != "inbox":
-        client = Client()
-        rows = measure(client, district)
-        cold = cold_build(client, district)
-        map_row = rows[0]
-        target = {
-            "p95": map_row["p95"],
-            "ratio_p95": map_row["ratio_p95"],
-            "pass": map_row["p95"] <= TARGET_MS and map_row["p95"] <= TARGET_RATIO * map_row["bare_p95"],
-        }
-        report(info, rows, cold, target)
-        results |= {"pages": rows, "map_cold_build": cold, "target": target}
-    else:
-        print(f"machine: nproc={info['nproc']} cpu={info['cpu'] or '?'} python={info['python']}")
-        print(f"database: {info['database']}, {info['concerns']:,} concerns; N={N} requests after {WARMUP} warm-up")
-        path = VAR / f"results-{connection.vendor}-inbox.json"
-    results["inbox"] = inbox.measure(district, N, WARMUP, summary) | {"search_check": checked}
-    inbox.report(results["inbox"], checked)
-    plans = inbox.explain_failed(district, results["inbox"], VAR / f"explain-{connection.vendor}.txt")
+    public = Concern.objects.public().filter(district=district).count()
+    opened = Concern.objects.open().filter(district=district).count()
+    print(
+        f"{data.MEASURED}: {checked['district_concerns']:,} concerns, {public:,} public, {opened:,} open; "
+        f"search finds {checked[inbox.SEARCH_ONE]} for {inbox.SEARCH_ONE!r}, "
+        f"{checked[inbox.SEARCH_TWO]} for {inbox.SEARCH_TWO!r}"
+    )
+    return district, checked | {"public": public, "open": opened}
+
+
+def case_pages(district):
+    result = pages.measure(district)
+    pages.report(result)
+    return result | {"n": N, "warmup": WARMUP}
+
+
+def case_inbox(district):
+    result = inbox.measure(district)
+    inbox.report(result)
+    plans = inbox.explain_failed(district, result, VAR / f"explain-{connection.vendor}-{data.CONCERNS}.txt")
     if plans:
         print(f"query plans of the cases that missed the target: {plans}")
-    results["ranking"] = ranking.evaluate()
-    ranking.report(results["ranking"])
-    info["load_average_end"] = round(os.getloadavg()[0], 2)
-    print(
-        f"1-minute load average at start {info['load_average_start']}, at end {info['load_average_end']} "
-        f"(on {info['nproc']} cores: above that, other processes shared the CPU and the figures are noisy)"
-    )
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return result | {"n": N, "warmup": WARMUP}
+
+
+def case_ranking(_district):
+    from bench import ranking
+
+    result = ranking.evaluate()
+    ranking.report(result)
+    return result
+
+
+def case_signup(_district):
+    from bench import signup
+
+    result = signup.measure()
+    signup.report(result)
+    return result
+
+
+def case_load(district):
+    from bench import load
+
+    result = load.run(district)
+    load.report(result)
+    return result
+
+
+RUN = {"pages": case_pages, "inbox": case_inbox, "ranking": case_ranking, "signup": case_signup, "load": case_load}
+
+
+def main():
+    cases = selected(os.environ.get("BENCH_ONLY", ""))
+    # A stop (kill, Ctrl-C) unwinds like an error, so the load profile's gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    call_command("migrate", interactive=False, verbosity=0)
+    info = machine()
+    print(f"machine: nproc={info['nproc']} cpu={info['cpu'] or '?'} python={info['python']}; {info['database']}")
+    print(f"cases: {', '.join(cases)}; BENCH_CONCERNS={data.CONCERNS:,}", flush=True)
+    path = VAR / f"results-{connection.vendor}-{data.CONCERNS}.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results |= {"machine": info, "concerns": data.CONCERNS}
+    district = None
+    if ON_DATA & set(cases):
+        district, results["data"] = filled()
+    for case in cases:
+        start = round(os.getloadavg()[0], 2)
+        measured = datetime.now(UTC).isoformat(timespec="seconds")
+        result = RUN[case](district)
+        results[case] = result | {"measured": measured, "load_average": [start, round(os.getloadavg()[0], 2)]}
+        print(
+            f"{case}: 1-minute load average {start} at the start, {results[case]['load_average'][1]} at the end "
+            f"(above {info['nproc']}, other processes shared the CPU and the figures are noisy)",
+            flush=True,
+        )
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")

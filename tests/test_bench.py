@@ -1,0 +1,71 @@
+"""The benchmark's own logic: which cases run, which data it reuses, how it reads wrk."""
+
+import pytest
+
+from bench import data, load
+from bench.run import selected
+from kiezwerk.concerns.models import Concern
+
+from .factories import CategoryFactory, ConcernFactory, district_create
+
+
+def test_bench_only_runs_what_it_names_in_order():
+    assert selected("") == ["pages", "inbox", "ranking"]
+    assert selected("inbox") == ["inbox"]
+    assert selected(" load , pages,") == ["pages", "load"]
+    with pytest.raises(SystemExit, match="unknown inbx, rank; name some of pages, inbox, ranking, signup, load"):
+        selected("inbx,pages,rank")
+
+
+@pytest.mark.django_db
+def test_a_filled_database_is_reused_beside_the_demo_and_refused_for_another_size(monkeypatch):
+    monkeypatch.setattr(data, "OTHER_CONCERNS", 5)
+    assert data.is_filled(20) is False
+    data.fill(concerns=20)
+    assert Concern.objects.filter(district__slug="bench-01").count() == 20
+    assert data.is_filled(20) is True
+    # The ranking loads the demo district into the bench database: its concerns do not count.
+    demo = district_create(name="Oberhausen")
+    ConcernFactory.create_batch(3, district=demo, category=CategoryFactory(district=demo))
+    assert data.is_filled(20) is True
+    with pytest.raises(SystemExit, match=r"filled for 20 concerns in bench-01, not for BENCH_CONCERNS=1,000\."):
+        data.is_filled(1000)
+    # Another layout (an older benchmark's) is named as such.
+    Concern.objects.filter(district__slug="bench-02").first().delete()
+    with pytest.raises(SystemExit, match="in an older layout"):
+        data.is_filled(20)
+
+
+WRK = """Running 5s test @ http://127.0.0.1:8110/
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   120.50ms   40.10ms   1.02s    80.00%
+    Req/Sec    80.12     20.00   120.00     70.00%
+  Latency Distribution
+     50%  116.67ms
+     75%  150.00ms
+     90%  200.00ms
+     99%    1.35s
+  746 requests in 5.01s, 3.21MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    148.43
+Transfer/sec:    656.12KB
+"""
+
+
+def test_wrk_output_is_read_in_milliseconds():
+    assert load.parse(WRK) == {
+        "rps": 148.43,
+        "p50_ms": 116.67,
+        "p99_ms": 1350.0,
+        "requests": 746,
+        "non_2xx": 4,
+        "socket_errors": 3,
+    }
+
+
+def test_the_load_profile_empties_only_a_redis_database_of_its_own():
+    for url in ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/0"):
+        with pytest.raises(SystemExit, match="must name a Redis database of the benchmark's own"):
+            load.redis_emptied(url)
