@@ -125,7 +125,7 @@ def map_page_weight(client, district):
     packed = _compressed(html.body, html.get("Content-Encoding", ""))
     items = [{"what": "HTML", "url": url, "bytes": len(html.body), "gzip": packed}]
     parser = _Assets()
-    parser.feed(html.body.decode())
+    parser.feed((gzip.decompress(html.body) if html.get("Content-Encoding") == "gzip" else html.body).decode())
     for asset in parser.urls:
         raw, packed = _asset(client, asset)
         items.append({"what": "CSS" if asset.endswith(".css") else "JS", "url": asset, "bytes": raw, "gzip": packed})

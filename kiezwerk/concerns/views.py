@@ -228,7 +228,7 @@ def concern_review(request, pk):
 @access.public
 @require_GET
 def district_map(request, slug):
-    district = get_object_or_404(District, slug=slug)
+    district = get_object_or_404(District.objects.defer("boundary"), slug=slug)  # a shared page needs no more
 
     def page():
         context = {
@@ -263,7 +263,7 @@ def map_data(request, slug):
 @access.public
 @require_GET
 def concern_list(request, slug):
-    district = get_object_or_404(District, slug=slug)
+    district = get_object_or_404(District.objects.defer("boundary"), slug=slug)  # a shared page needs no more
 
     def page():
         filter_form = ConcernFilterForm(request.GET or None, district=district)

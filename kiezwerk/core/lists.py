@@ -24,8 +24,8 @@ class BoundedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, keys=None):
         super().__init__(object_list, per_page)
-        # keys(queryset, bottom, top): the page's primary keys, for lists with a faster way to find them.
-        self.keys = keys or (lambda rows, bottom, top: list(rows.values_list("pk", flat=True)[bottom:top]))
+        # keys(queryset, bottom, top, count=…): the page's primary keys, for lists with a faster way to find them.
+        self.keys = keys or (lambda rows, bottom, top, count: list(rows.values_list("pk", flat=True)[bottom:top]))
 
     @property
     def more(self):
@@ -40,7 +40,7 @@ class BoundedPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        keys = self.keys(self.object_list, bottom, min(bottom + self.per_page, self.limit))
+        keys = self.keys(self.object_list, bottom, min(bottom + self.per_page, self.limit), count=self.count)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
         return Page([rows[key] for key in keys if key in rows], number, self)
 

@@ -144,25 +144,30 @@ def urgency_groups(today):
 
 
 RANKED_AT_ONCE = 500  # as many as the inbox map shows: its page and its map share one ranking
+RANKED_BY_GROUPS_ABOVE = 2000  # fewer matching rows are simply sorted by the database
 
 
-def inbox_keys(concerns, bottom, top, *, today=None):
-    """The keys of rows [bottom, top) of an `inbox` query, in its order.
+def inbox_keys(concerns, bottom, top, *, count=None, today=None):
+    """The keys of rows [bottom, top) of an `inbox` query, in its order; at least RANKED_AT_ONCE are found and
+    kept on the queryset for the next call (the inbox's page and its map).
 
-    In urgency order they are taken group by group, each group's newest from an index, until enough are found
-    (at least RANKED_AT_ONCE, kept on the queryset for the next call): no query ranks every open concern of
-    the district. Other orders are plain index scans.
+    When many concerns match (`count`, None for unknown), the urgency order is taken group by group, each
+    group's newest from an index, until enough are found: no query ranks every open concern of the district.
+    Fewer, or another order, the database sorts.
     """
-    if tuple(concerns.query.order_by) != INBOX_SORTS[""]:
-        return list(concerns.values_list("pk", flat=True)[bottom:top])
     enough, keys = getattr(concerns, "_ranked", (0, []))
     if top > enough:
-        enough, keys = max(top, RANKED_AT_ONCE), []
-        for group in urgency_groups(today or timezone.localdate()):
-            newest = concerns.filter(group).order_by("-created_at", "-pk").values_list("pk", flat=True)
-            keys += newest[: enough - len(keys)]
-            if len(keys) >= enough:
-                break
+        enough = max(top, RANKED_AT_ONCE)
+        by_groups = tuple(concerns.query.order_by) == INBOX_SORTS[""] and (count or enough) > RANKED_BY_GROUPS_ABOVE
+        if not by_groups:
+            keys = list(concerns.values_list("pk", flat=True)[:enough])
+        else:
+            keys = []
+            for group in urgency_groups(today or timezone.localdate()):
+                newest = concerns.filter(group).order_by("-created_at", "-pk").values_list("pk", flat=True)
+                keys += newest[: enough - len(keys)]
+                if len(keys) >= enough:
+                    break
         concerns._ranked = (enough, keys)
     return keys[bottom:top]
 

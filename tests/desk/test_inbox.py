@@ -163,7 +163,7 @@ def test_inbox_rows_name_the_street_and_who_looks_after_it(client, district, man
 @pytest.mark.parametrize("status", [None, "all"])
 def test_pages_found_group_by_group_match_the_full_ranking(district, today, status, django_assert_max_num_queries):
     """inbox_keys takes each urgency group's newest from an index; its pages are the ranked query's slices."""
-    from kiezwerk.desk.selectors import Urgency, inbox_keys
+    from kiezwerk.desk.selectors import RANKED_BY_GROUPS_ABOVE, Urgency, inbox_keys
 
     statuses = [S.NEW, S.TRIAGED, S.REFERRED, S.IN_PROGRESS, S.RESOLVED]
     for index in range(30):
@@ -175,7 +175,11 @@ def test_pages_found_group_by_group_match_the_full_ranking(district, today, stat
     expected = list(ranked.values_list("pk", flat=True))
     assert {c.urgency for c in ranked} >= {Urgency.OVERDUE, Urgency.NEW, Urgency.OTHER}
     for bottom, top in [(0, 7), (7, 14), (14, 21), (21, 40)]:
-        with django_assert_max_num_queries(4):  # one per urgency group at most
-            assert inbox_keys(ranked, bottom, top, today=today) == expected[bottom:top]
+        for count in (RANKED_BY_GROUPS_ABOVE + 1, len(expected)):  # group by group, or sorted by the database
+            fresh = inbox(district=district, status=status, today=today)
+            with django_assert_max_num_queries(4):  # one per urgency group at most
+                assert inbox_keys(fresh, bottom, top, count=count, today=today) == expected[bottom:top]
+            with django_assert_max_num_queries(0):  # the next call (the map's points) reuses the ranking
+                assert inbox_keys(fresh, 0, 5, count=count, today=today) == expected[:5]
     newest = inbox(district=district, status=status, sort="newest")
     assert inbox_keys(newest, 3, 9) == list(newest.values_list("pk", flat=True))[3:9]
