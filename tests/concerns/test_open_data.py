@@ -95,7 +95,7 @@ def test_without_files_it_answers_503_and_builds_nothing_in_the_request(
     assert "are being prepared" in english.content.decode()
     # Without a worker nothing is queued (it would run in the request): changes and the command build.
     district.refresh_from_db()
-    assert district.open_data_name == "" and not default_storage.exists(f"open-data/{district.slug}")
+    assert district.open_data_name is None and not default_storage.exists(f"open-data/{district.slug}")
     call_command("open_data_build", district.slug, stdout=io.StringIO())
     assert titles(client, district) == {"Eins"}
 
