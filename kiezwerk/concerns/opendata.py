@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from kiezwerk.core.csv import csv_lines
@@ -56,20 +57,19 @@ def build(district_id, *, force=False):
                     write(district, temp)
                     temp.seek(0)
                     default_storage.save(name + suffix, File(temp))
-        # A build of newer data may have finished meanwhile: then the record stays with it.
-        switched = (
-            District.objects.filter(pk=district_id)
-            .exclude(open_data_version__gt=version)
-            .update(open_data_version=version, open_data_built_at=built_at, open_data_name=name)
-        )
+        # Replace an older build, or the one this build started from (forced, or its files gone); a build of
+        # the same or newer data that finished meanwhile stays.
+        replaceable = Q(open_data_version=None) | Q(open_data_version__lt=version)
+        switched = District.objects.filter(
+            replaceable | Q(open_data_name=district.open_data_name), pk=district_id
+        ).update(open_data_version=version, open_data_built_at=built_at, open_data_name=name)
     except BaseException:
         _delete(name)
         raise
     if not switched:
         _delete(name)
         return False
-    if district.open_data_version is not None:
-        _prune(district.slug, below=district.open_data_version)
+    _prune(district.slug, version=version, keep={name, district.open_data_name})
     return True
 
 
@@ -154,12 +154,12 @@ def _files_exist(name):
     return bool(name) and all(default_storage.exists(name + suffix) for suffix in SUFFIXES)
 
 
-def _prune(slug, *, below):
-    """Delete the district's files of versions below `below`: no record names them again."""
+def _prune(slug, *, version, keep):
+    """Delete the district's files up to `version` but those named in `keep` (newer ones may be being written)."""
     folder = f"{FOLDER}/{slug}"
     for filename in default_storage.listdir(folder)[1]:
         match = _FILE.fullmatch(filename)
-        if match and int(match[1]) < below:
+        if match and int(match[1]) <= version and f"{folder}/{filename.rsplit('.', 1)[0]}" not in keep:
             default_storage.delete(f"{folder}/{filename}")
 
 

@@ -246,6 +246,30 @@ def test_older_files_are_deleted_the_previous_ones_kept(client, district, catego
         names.append(district.open_data_name.rsplit("/", 1)[1])
     # The previous build's files stay for downloads that started before the switch.
     assert stored(district) == sorted(name + suffix for name in names[1:] for suffix in (".csv", ".geojson"))
+    for _ in range(2):  # forced builds of the same data replace each other too
+        assert opendata.build(district.pk, force=True)
+        district.refresh_from_db()
+        names.append(district.open_data_name.rsplit("/", 1)[1])
+    assert stored(district) == sorted(name + suffix for name in names[-2:] for suffix in (".csv", ".geojson"))
+    assert titles(client, district) == {"Eins", "Zwei", "Drei"}
+
+
+def test_a_build_of_older_data_finishing_last_does_not_replace_newer_files(client, district, category, monkeypatch):
+    ConcernFactory(district=district, category=category, title="Eins")
+    write = opendata._write_csv
+
+    def newer_data_arrives_meanwhile(district_, out):
+        # While this build writes, a change and its build finish.
+        monkeypatch.setattr(opendata, "_write_csv", write)
+        ConcernFactory(district=district, category=category, title="Zwei")
+        district_touch(district=district)
+        assert opendata.build(district.pk)
+        write(district_, out)
+
+    monkeypatch.setattr(opendata, "_write_csv", newer_data_arrives_meanwhile)
+    assert not opendata.build(district.pk, force=True)
+    assert titles(client, district) == csv_titles(client, district) == {"Eins", "Zwei"}
+    assert len(stored(district)) == 2  # the older build's files are gone again
 
 
 def test_missing_files_are_built_again(client, district, category):
