@@ -87,11 +87,13 @@ def build_soon(district_id):
     """Queue a build in OPEN_DATA_BUILD_DELAY seconds unless one is waiting already.
 
     Called after the commit of every change to the district's public data. Without a worker (Celery
-    eager) the build runs here and now.
+    eager) the build runs here and now (a transaction of many changes: the first builds, the rest skip).
     """
     from . import tasks
 
-    if cache.add(_queued_key(district_id), True, timeout=_QUEUED_SECONDS):
+    if not _worker():
+        build(district_id)
+    elif cache.add(_queued_key(district_id), True, timeout=_QUEUED_SECONDS):
         tasks.open_data_build_task.apply_async(args=[district_id], countdown=settings.OPEN_DATA_BUILD_DELAY)
 
 
@@ -107,9 +109,7 @@ def build_requested(district_id):
     Without a worker (Celery eager) nothing is queued, as the build would run in the visitor's request;
     there every change builds right after its commit, and `manage.py open_data_build` builds the rest.
     """
-    from . import tasks
-
-    if not tasks.open_data_build_task.app.conf.task_always_eager:
+    if _worker():
         build_soon(district_id)
 
 
@@ -166,6 +166,13 @@ def _prune(slug, *, version, keep):
 def _delete(name):
     for suffix in SUFFIXES:
         default_storage.delete(name + suffix)
+
+
+def _worker():
+    """Whether tasks go to a worker (else Celery runs them inline, as without REDIS_URL)."""
+    from . import tasks
+
+    return not tasks.open_data_build_task.app.conf.task_always_eager
 
 
 def _queued_key(district_id):
