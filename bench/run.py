@@ -14,6 +14,7 @@ from django.db import connection
 
 from bench import data, inbox, pages
 from bench.timing import WARMUP, N
+from kiezwerk.concerns import opendata
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
@@ -67,6 +68,7 @@ def filled():
 
 
 def case_pages(district):
+    opendata.build(district.pk)  # open data is served from files built after a change, not by a request
     result = pages.measure(district)
     pages.report(result)
     return result | {"n": N, "warmup": WARMUP}

@@ -133,6 +133,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
     "outbox": {"task": "kiezwerk.core.tasks.outbox_send_due_task", "schedule": crontab()},
+    "open-data": {"task": "kiezwerk.concerns.tasks.open_data_build_all_task", "schedule": crontab(minute="*/15")},
     "stale-contacts": {
         "task": "kiezwerk.network.tasks.stale_contacts_remind_task",
         "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
@@ -272,6 +273,8 @@ MAP_TILE_ATTRIBUTION = env.str(
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
 )
 OPEN_DATA_LICENCE = ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0")
+# Seconds between a change to public data and the build of the open-data files: changes within them build once.
+OPEN_DATA_BUILD_DELAY = env.int("OPEN_DATA_BUILD_DELAY", default=10)
 
 # Operator of this installation (imprint and privacy notice).
 OPERATOR_NAME = env.str("OPERATOR_NAME", default="Quartiersmanagement (Demo)")

@@ -12,7 +12,6 @@ from django.utils import translation
 from PIL import Image
 
 from kiezwerk.accounts.models import RoleKind
-from kiezwerk.concerns import selectors as concern_selectors
 
 from .factories import CategoryFactory, RoleFactory, UserFactory, district_create, partner_create, street_create
 
@@ -32,7 +31,6 @@ def _isolated(settings, tmp_path):
     settings.SITE_URL = "http://testserver"
     translation.deactivate()  # German, whatever language a request of an earlier test left active
     cache.clear()
-    concern_selectors._geojson_recent.clear()
     yield
     cache.clear()
 

@@ -15,4 +15,4 @@ class ConcernsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_search_ensure, sender=self)
-        from . import timeline  # noqa: F401  (registers the concern's entries and mails with core.activity)
+        from . import opendata, timeline  # noqa: F401  (register with core: the open-data build, entries and mails)

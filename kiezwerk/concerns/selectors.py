@@ -1,6 +1,5 @@
-"""Reads for concerns: public lists, the map's data, nearby open concerns."""
+"""Reads for concerns: public lists, the map's data, nearby open concerns, the rows of the open data."""
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -148,51 +147,15 @@ def _open_data_rows(district):
         }
 
 
-# The documents, also kept in this process: a shared-cache hit copies megabytes.
-# One entry per district and language, tagged with the data version it was built from.
-_geojson_recent = {}
-
-
-def concern_geojson(*, district):
-    """The district's public concerns as GeoJSON bytes, rebuilt when its data_version changes.
-
-    `district` needs only pk, slug and data_version loaded.
-    """
-    key = concern_geojson_key(district)
-    version, data = _geojson_recent.get(key, (None, None))
-    if version != district.data_version:
-        version, data = cache.get(key, (None, None))
-    if version != district.data_version:
-        data = _geojson_build(district)
-        cache.set(key, (district.data_version, data), timeout=7 * 24 * 3600)
-    _geojson_recent[key] = (district.data_version, data)
-    return data
-
-
-def _geojson_build(district):
-    licence, licence_url = settings.OPEN_DATA_LICENCE
-    features = [
-        {
+def concern_geojson_features(*, district):
+    """GeoJSON features of the open data, one at a time (for `opendata`, which writes the files)."""
+    for row in _open_data_rows(district):
+        yield {
             "type": "Feature",
             "id": row["id"],
             "geometry": {"type": "Point", "coordinates": [row.pop("lon"), row.pop("lat")]},
             "properties": row,
         }
-        for row in _open_data_rows(district)
-    ]
-    collection = {
-        "type": "FeatureCollection",
-        "name": f"kiezwerk-{district.slug}-concerns",
-        "licence": licence,
-        "licence_url": licence_url,
-        "attribution": f"{settings.OPERATOR_NAME}, Kiezwerk",
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def concern_geojson_key(district):
-    return f"concern-geojson:{district.pk}:{get_language()}"
 
 
 def concern_csv_rows(*, district):

@@ -3,21 +3,22 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.core import access, activity, pagecache
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
-from . import mapdata, rules, selectors, services
+from . import mapdata, opendata, rules, selectors, services
 from .forms import ConcernFilterForm, FlagForm, MapDataForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
 from .models import CLOSED_STATUSES, OPEN_STATUSES, Concern
 
@@ -278,30 +279,46 @@ def concern_list(request, slug):
 @access.public
 @require_GET
 def open_data_geojson(request, slug):
-    district = get_object_or_404(District.objects.only("pk", "slug", "data_version"), slug=slug)
-    version = f"{selectors.concern_geojson_key(district)}:{district.data_version}"
-    etag = '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponse(status=304, headers={"ETag": etag})
-    response = HttpResponse(selectors.concern_geojson(district=district), content_type="application/geo+json")
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=60"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _open_data(request, slug, ".geojson", content_type="application/geo+json")
 
 
 @access.public
 @require_GET
 def open_data_csv(request, slug):
-    district = get_object_or_404(District, slug=slug)
+    response = _open_data(request, slug, ".csv", content_type="text/csv; charset=utf-8", as_attachment=True)
     licence, licence_url = settings.OPEN_DATA_LICENCE
-    response = StreamingHttpResponse(
-        csv_lines(selectors.concern_csv_rows(district=district)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="kiezwerk-{district.slug}-concerns.csv"'
     response["Link"] = f'<{licence_url}>; rel="license"; title="{licence}"'
-    response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _open_data(request, slug, suffix, **file_kwargs):
+    """A district's open-data file as last built by a task (`opendata`); 503 until there is one."""
+    district = get_object_or_404(District.objects.only(*opendata.RECORD), slug=slug)
+    if not district.open_data_name:
+        return _open_data_not_built(district)
+    built_at = int(district.open_data_built_at.timestamp())
+    headers = {
+        "ETag": opendata.etag(district),
+        "Last-Modified": http_date(built_at),
+        "Cache-Control": "public, max-age=300",
+        "Access-Control-Allow-Origin": "*",
+    }
+    response = get_conditional_response(request, etag=headers["ETag"], last_modified=built_at)
+    if response is None:
+        file = opendata.file_open(district, suffix)
+        if file is None:  # gone since the build (a restored backup): built again by the task
+            return _open_data_not_built(district)
+        response = FileResponse(file, filename=f"kiezwerk-{district.slug}-concerns{suffix}", **file_kwargs)
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+def _open_data_not_built(district):
+    opendata.build_requested(district.pk)
+    text = _("The open data of this district are being prepared. Please try again in a minute.")
+    headers = {"Retry-After": "60", "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"}
+    return HttpResponse(text, status=503, content_type="text/plain; charset=utf-8", headers=headers)
 
 
 @access.public

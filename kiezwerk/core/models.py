@@ -32,8 +32,13 @@ class District(TimeStampedModel):
     max_lon = models.FloatField(editable=False)
     residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True, validators=[MinValueValidator(0)])
-    # Bumped whenever public data of the district changes: the key of cached map data.
+    # Bumped whenever public data of the district changes (`services.district_touch`).
     data_version = models.PositiveIntegerField(default=0, editable=False)
+    # The open-data files last built (`kiezwerk.concerns.opendata`): the data_version they show, when they were
+    # built, and their name in the default storage without the suffix (.geojson, .csv). Null until the first build.
+    open_data_version = models.PositiveIntegerField(null=True, editable=False)
+    open_data_built_at = models.DateTimeField(null=True, editable=False)
+    open_data_name = models.CharField(max_length=200, null=True, editable=False)
 
     class Meta:
         verbose_name = _("district")

@@ -1,5 +1,7 @@
 """Writes for districts, streets and the audit trail."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -77,9 +79,22 @@ def street_save(*, district, name, line, first_number=1, last_number=1):
     return street
 
 
+# Functions an app registers (`district_touch_hook`) to keep what it derives from a district's public data up
+# to date (concerns: the open-data files): each is called with the district's id after the change commits; one
+# that fails (the broker is down) is logged and fails nothing.
+_touch_hooks = []
+
+
+def district_touch_hook(function):
+    _touch_hooks.append(function)
+    return function
+
+
 def district_touch(*, district):
-    """Mark the district's public data as changed (invalidates cached map data)."""
+    """Mark the district's public data as changed; once the transaction commits, the registered hooks run."""
     District.objects.filter(pk=district.pk).update(data_version=F("data_version") + 1)
+    for hook in _touch_hooks:
+        transaction.on_commit(partial(hook, district.pk), robust=True)
 
 
 def geo_shape(district):

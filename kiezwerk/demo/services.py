@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiezwerk.accounts.models import Role, RoleKind, User
+from kiezwerk.concerns import opendata
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
 from kiezwerk.core import selectors as core_selectors
@@ -84,6 +85,7 @@ def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA)
     if network_path:
         with transaction.atomic():
             network_load(district, streets, categories, users, data["concerns"], data_path=network_path, place=_place)
+    opendata.build(district.pk)  # the changes queued a build too: without a worker this one serves `make run`
     return district, users, created
 
 

@@ -1,5 +1,7 @@
+import json
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -51,6 +53,10 @@ def test_demo_is_complete_and_idempotent(db, client):
     _district, _users, again = demo_load()
     assert again == 0 and Concern.objects.count() == total and Role.objects.count() + 1 == len(DEMO_USERS)
     assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
+    # `make run` serves the open data: the demo builds its files.
+    response = client.get(reverse("concerns:open-data-geojson", args=[district.slug]))
+    features = json.loads(b"".join(response.streaming_content))["features"]
+    assert len(features) == Concern.objects.public().filter(district=district).count()
     # A demo user can log in with the printed password.
     assert client.login(email="quartiersmanager@example.org", password="kiezwerk-demo")
 
