@@ -229,9 +229,8 @@ def concern_review(request, pk):
 @access.public
 @require_GET
 def district_map(request, slug):
-    district = get_object_or_404(District.objects.defer("boundary"), slug=slug)  # a shared page needs no more
-
     def page():
+        district = get_object_or_404(District, slug=slug)
         context = {
             **selectors.map_context(district=district),
             "figures": selectors.district_figures(district=district),
@@ -241,7 +240,7 @@ def district_map(request, slug):
         }
         return render(request, "concerns/district_map.html", context)
 
-    return pagecache.serve(request, f"district:{district.pk}:{district.data_version}", page)
+    return _shared_district_page(request, slug, page)
 
 
 @access.public
@@ -264,16 +263,23 @@ def map_data(request, slug):
 @access.public
 @require_GET
 def concern_list(request, slug):
-    district = get_object_or_404(District.objects.defer("boundary"), slug=slug)  # a shared page needs no more
-
     def page():
+        district = get_object_or_404(District, slug=slug)
         filter_form = ConcernFilterForm(request.GET or None, district=district)
         concerns = selectors.concern_list_public(district=district, **filter_form.filters())
         rows, query = paginate(request, concerns, PAGE_SIZE)
         context = {"district": district, "filter_form": filter_form, "page": rows, "query": query}
         return render(request, "concerns/concern_list.html", context)
 
-    return pagecache.serve(request, f"district:{district.pk}:{district.data_version}", page)
+    return _shared_district_page(request, slug, page)
+
+
+def _shared_district_page(request, slug, page):
+    """A district's public page, shared among visitors without a session until its data changes."""
+    version = core_selectors.district_version(slug)
+    if version is None:
+        raise Http404
+    return pagecache.serve(request, "district:{}:{}".format(*version), page)
 
 
 @access.public

@@ -1,5 +1,6 @@
 """Reads for districts and streets."""
 
+from django.core.cache import cache
 from shapely import geometry as shapely_geometry
 from shapely.prepared import prep
 
@@ -17,6 +18,24 @@ def district_shape(district):
         cached = (key, prep(shapely_geometry.shape(district.boundary)))
         _shapes[district.pk] = cached
     return cached[1]
+
+
+VERSION_SECONDS = 60  # bounds how long a rare race between two changes can leave an older version cached
+
+
+def district_version_key(slug):
+    return f"district-version:{slug}"
+
+
+def district_version(slug):
+    """(pk, data_version) of the district with this slug, None when there is none; kept in the cache (set
+    afresh by core.services.district_touch once a change commits), so a shared page costs no query."""
+    found = cache.get(district_version_key(slug))
+    if found is None:
+        found = District.objects.filter(slug=slug).values_list("pk", "data_version").first()
+        if found is not None:
+            cache.add(district_version_key(slug), found, timeout=VERSION_SECONDS)
+    return found
 
 
 def district_list():

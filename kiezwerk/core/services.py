@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -9,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely import geometry as shapely_geometry
 
-from . import audit, geo
+from . import audit, geo, selectors
 from .models import AuditEvent, District, Street
 
 
@@ -93,8 +94,17 @@ def district_touch_hook(function):
 def district_touch(*, district):
     """Mark the district's public data as changed; once the transaction commits, the registered hooks run."""
     District.objects.filter(pk=district.pk).update(data_version=F("data_version") + 1)
+    # The cached version goes now (this connection reads the new one) and is set afresh once others can.
+    cache.delete(selectors.district_version_key(District.objects.values_list("slug", flat=True).get(pk=district.pk)))
+    transaction.on_commit(partial(_version_publish, district.pk), robust=True)
     for hook in _touch_hooks:
         transaction.on_commit(partial(hook, district.pk), robust=True)
+
+
+def _version_publish(district_id):
+    """The committed version into the cache, for core.selectors.district_version."""
+    slug, version = District.objects.values_list("slug", "data_version").get(pk=district_id)
+    cache.set(selectors.district_version_key(slug), (district_id, version), timeout=selectors.VERSION_SECONDS)
 
 
 def geo_shape(district):

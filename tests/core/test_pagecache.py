@@ -75,3 +75,24 @@ def test_a_concern_that_is_not_public_is_never_cached(client, district, category
     hidden = ConcernFactory(district=district, category=category, moderation="pending")
     assert Client().get(hidden.get_absolute_url()).status_code == 404
     assert Client().get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_a_shared_district_page_costs_no_query_and_follows_a_committed_change(
+    district, category, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from kiezwerk.core.selectors import district_version_key
+
+    ConcernFactory(district=district, category=category, title="Bank am Spielplatz kaputt")
+    url = reverse("concerns:concern-list", args=[district.slug])
+    Client().get(url)
+    with django_assert_num_queries(0):
+        assert "Bank am Spielplatz kaputt" in Client().get(url).content.decode()
+    lat, lon = district.centre
+    with django_capture_on_commit_callbacks(execute=True):
+        fields = {"title": "Laterne aus", "description": "Seit Tagen dunkel.", "lat": lat, "lon": lon}
+        services.concern_report(district=district, category=category, **fields)
+    district.refresh_from_db()
+    assert cache.get(district_version_key(district.slug)) == (district.pk, district.data_version)
+    assert "Laterne aus" in Client().get(url).content.decode()
