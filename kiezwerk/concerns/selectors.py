@@ -165,6 +165,17 @@ def concern_csv_rows(*, district):
         yield [row[field] for field in CSV_FIELDS]
 
 
+def concern_district_slug(pk):
+    """The slug of the concern's district ("" when there is no such concern), kept in the cache: it never
+    changes, and with it a shared concern page costs no query (core.pagecache)."""
+    key = f"concern-district:{pk}"
+    slug = cache.get(key)
+    if slug is None:
+        slug = Concern.objects.filter(pk=pk).values_list("district__slug", flat=True).first() or ""
+        cache.set(key, slug, timeout=3600)
+    return slug
+
+
 def district_figures(*, district):
     """Small public figures for a district's page, counted once per data version and day (kept in the cache)."""
     key = f"district-figures:{district.pk}:{district.data_version}:{timezone.localdate().isoformat()}"

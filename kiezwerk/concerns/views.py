@@ -136,8 +136,9 @@ def concern_detail(request, pk):
         concern = rules.concern_for_viewer(request.user, pk)
         return render(request, "concerns/concern_detail.html", _detail_context(request, concern))
 
-    shown = Concern.objects.public().filter(pk=pk).values_list("district_id", "district__data_version").first()
-    return pagecache.serve(request, f"concern:{pk}:{shown[0]}:{shown[1]}", page) if shown else page()
+    # Shared while the district's data stay the same: hiding a concern changes them, so its page goes too.
+    version = core_selectors.district_version(selectors.concern_district_slug(pk))
+    return pagecache.serve(request, "concern:{}:{}:{}".format(pk, *version), page) if version else page()
 
 
 def _fingerprint(request, create=True):

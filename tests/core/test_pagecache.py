@@ -96,3 +96,17 @@ def test_a_shared_district_page_costs_no_query_and_follows_a_committed_change(
     district.refresh_from_db()
     assert cache.get(district_version_key(district.slug)) == (district.pk, district.data_version)
     assert "Laterne aus" in Client().get(url).content.decode()
+
+
+def test_a_concern_hidden_after_it_was_shared_is_gone_for_everybody(
+    district, category, sensitive_category, django_assert_num_queries
+):
+    concern = ConcernFactory(district=district, category=category, title="Bank am Spielplatz kaputt")
+    url = concern.get_absolute_url()
+    assert Client().get(url).status_code == 200
+    with django_assert_num_queries(0):  # shared: the concern's district and its version come from the cache
+        assert Client().get(url).status_code == 200
+    # Moved to a sensitive category, it waits for the moderators again: nobody outside the team sees it.
+    manager = RoleFactory(district=district, kind=RoleKind.MANAGER).user
+    services.concern_categorise(concern=concern, actor=manager, category=sensitive_category)
+    assert Client().get(url).status_code == 404
