@@ -3,13 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from kiezwerk.core import views as core_views
+
 urlpatterns = [
     path("", include("kiezwerk.core.urls")),
     path("", include("kiezwerk.concerns.urls")),
     path("desk/", include("kiezwerk.desk.urls")),
     path("", include("kiezwerk.network.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

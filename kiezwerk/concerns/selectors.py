@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from kiezwerk.core import geo
 from kiezwerk.core.models import Entry
@@ -42,6 +42,8 @@ def map_context(*, district):
             "centre": district.centre,
             "tiles": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "zoom_in": gettext("Zoom in"),
+            "zoom_out": gettext("Zoom out"),
         },
     }
 

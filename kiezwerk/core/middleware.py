@@ -1,7 +1,9 @@
 """Request guards every page shares."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.gzip import GZipMiddleware
+from django.utils import translation
 
 
 class RejectNulMiddleware:
@@ -33,3 +35,19 @@ class CompressMiddleware(GZipMiddleware):
         if not (content_type.startswith("text/") or content_type.endswith(("json", "javascript", "xml"))):
             return response
         return super().process_response(request, response)
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person without a language cookie (a new device, a new browser) gets the language kept on
+    their account (core.views.language_set); the cookie, set by the switch, wins."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and request.user.is_authenticated:
+            code = request.user.language
+            if code in dict(settings.LANGUAGES):
+                translation.activate(code)
+                request.LANGUAGE_CODE = code
+        return self.get_response(request)

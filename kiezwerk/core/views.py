@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
@@ -7,7 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from . import access, activity, selectors
 from .models import Follower
@@ -40,6 +42,18 @@ def accessibility(request):
         "reviewed_on": settings.ACCESSIBILITY_REVIEWED_ON,
     }
     return render(request, "core/accessibility.html", context)
+
+
+@access.public
+@require_POST
+def language_set(request):
+    """Django's language switch (a cookie, back to the page); a signed-in person's choice is also kept on
+    their account (`language`), for their next device and for the mails they get."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
+    return response
 
 
 @access.public

@@ -1,4 +1,12 @@
+import re
+
+import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ..factories import UserFactory
 
 
 def test_german_is_the_default(client, district):
@@ -32,3 +40,55 @@ def test_category_names_follow_the_language(client, district, category):
     assert "Wilder Müll" in client.get(url).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": url})
     assert "Illegal dumping" in client.get(url).content.decode()
+
+
+# The seven languages (issue G) -----------------------------------------------------------------------
+
+SEVEN = ["de", "en", "tr", "ar", "ru", "uk", "pl"]
+
+
+@pytest.mark.parametrize("code", SEVEN)
+def test_every_language_serves_the_pages_in_it_and_arabic_right_to_left(client, district, code):
+    client.post(reverse("set_language"), {"language": code, "next": "/"})
+    body = client.get(reverse("concerns:district-map", args=[district.slug])).content.decode()
+    with translation.override(code):
+        report = gettext("Report a concern")
+    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}">' in body
+    assert report in body and (code in ("de", "en") or report != "Anliegen melden")
+    # The switch offers the six others, each named in its own language, and keeps the page.
+    offered = re.findall(r'name="language" value="(\w+)" lang="\w+"', body)
+    assert sorted(offered) == sorted(c for c in SEVEN if c != code)
+
+
+def test_a_signed_in_persons_choice_is_kept_for_their_next_device(client, district):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "uk", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "uk"
+    other_device = Client()
+    other_device.force_login(user)
+    with translation.override("uk"):
+        assert gettext("Report a concern") in other_device.get("/").content.decode()
+    assert '<html lang="uk"' in other_device.get("/").content.decode()
+    # A visitor's choice is a cookie only.
+    visitor = Client()
+    visitor.post(reverse("set_language"), {"language": "pl", "next": "/"})
+    assert '<html lang="pl"' in visitor.get("/").content.decode()
+
+
+def test_the_check_fails_when_a_catalogue_lacks_a_string(settings, tmp_path):
+    import shutil
+
+    import polib
+    from django.core.management import CommandError, call_command
+
+    shutil.copytree(settings.LOCALE_PATHS[0], tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    call_command("checktranslations")  # complete as committed
+    path = tmp_path / "locale/tr/LC_MESSAGES/django.po"
+    catalogue = polib.pofile(str(path))
+    catalogue.remove(next(e for e in catalogue if e.msgid == "Report a concern"))
+    catalogue.save(str(path))
+    with pytest.raises(CommandError, match=r"tr/LC_MESSAGES/django.po: missing: 'Report a concern'"):
+        call_command("checktranslations")

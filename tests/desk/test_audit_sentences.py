@@ -77,7 +77,7 @@ def test_a_status_change_reads_as_a_german_sentence_with_before_after_and_actor(
     assert expected in table
     # The concern is named by number and title and linked to its workspace; no code anywhere.
     url = reverse("desk:concern", args=[concern.pk])
-    assert f'<a href="{url}">Anliegen #{concern.pk} <q lang="de">{TITLE}</q></a>' in table
+    assert f'<a href="{url}">Anliegen #{concern.pk} <q lang="de" dir="auto">{TITLE}</q></a>' in table
     for page in (workspace(desk, concern), table):
         assert "concern.status_changed" not in page and "concerns.concern" not in page
         assert "triaged" not in page and "new →" not in page

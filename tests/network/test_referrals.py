@@ -629,7 +629,7 @@ def test_escalation_list_shows_overdue_referrals(client, concern, organisation, 
     client.force_login(manager)
     page = client.get(reverse("network:escalations", args=[concern.district.slug])).content.decode()
     assert reverse("network:referral", args=[referral.pk]) in page
-    assert '<span lang="tr">Kadınlar için buluşma yeri</span>' in page  # read out in Turkish
+    assert '<span lang="tr" dir="auto">Kadınlar için buluşma yeri</span>' in page  # read out in Turkish
 
 
 def test_the_command_runs_the_followups(concern, organisation, manager):

@@ -12,7 +12,10 @@
   }
 
   function create(element, config) {
-    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, maxZoom: 19 });
+    var map = L.map(element, { keyboard: true, zoomSnap: 0.5, maxZoom: 19, zoomControl: false });
+    // The zoom buttons in the page's language, on the side a reader starts from (right in Arabic).
+    var rtl = document.documentElement.dir === "rtl";
+    L.control.zoom({ position: rtl ? "topright" : "topleft", zoomInTitle: config.zoom_in, zoomOutTitle: config.zoom_out }).addTo(map);
     var boundary = L.geoJSON(config.boundary, {
       interactive: false,
       style: { className: "kw-boundary", weight: 3, fillOpacity: 0.04 }
