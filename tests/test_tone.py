@@ -59,8 +59,9 @@ class _Visible(HTMLParser):
 
     ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 
-    def __init__(self):
+    def __init__(self, language="de"):
         super().__init__(convert_charrefs=True)
+        self.language = language  # text marked with another `lang` is left out
         self.stack = []  # (tag, skipped)
         self.parts = []
 
@@ -73,7 +74,7 @@ class _Visible(HTMLParser):
         skipped = (
             self._skipped()
             or tag in ("script", "style", "template", "title")
-            or (lang is not None and lang[:2] != "de")
+            or (lang is not None and lang[:2] != self.language)
         )
         if not skipped:
             self.parts += [attrs[name] for name in self.ATTRIBUTES if attrs.get(name)]
@@ -101,8 +102,8 @@ class _Visible(HTMLParser):
             self.parts.append(data.strip())
 
 
-def visible_text(html):
-    parser = _Visible()
+def visible_text(html, language="de"):
+    parser = _Visible(language)
     parser.feed(html)
     return "\n".join(parser.parts)
 
@@ -252,14 +253,15 @@ def referral(concern, manager):
 class Pages:
     """Visits pages with the test client and keeps the visible text of each HTML answer."""
 
-    def __init__(self, client):
+    def __init__(self, client, language="de"):
         self.client = client
+        self.language = language
         self.texts = {}
 
     def visit(self, method, url, data=None, **kwargs):
         response = getattr(self.client, method)(url, data or {}, **kwargs)
         if "html" in response.headers.get("Content-Type", ""):
-            self.texts[f"{method.upper()} {url} {data or ''}"] = visible_text(response.content.decode())
+            self.texts[f"{method.upper()} {url} {data or ''}"] = visible_text(response.content.decode(), self.language)
         return response
 
     def get(self, url, **kwargs):
