@@ -40,7 +40,7 @@ def kept_urls(page):
     )
 
 
-def test_without_a_connection_the_offline_page_shows_in_the_pages_language(page, live_server, district):
+def test_without_a_connection_the_offline_page_shows_in_the_pages_language(page, live_server, district, axe_check):
     concerns = live_server.url + reverse("concerns:concern-list", args=[district.slug])
     page.goto(live_server.url + "/")
     offline_page_kept(page, "de")
@@ -70,6 +70,8 @@ def test_without_a_connection_the_offline_page_shows_in_the_pages_language(page,
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("لا يوجد اتصال")
     assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    axe_check(page)
     page.context.set_offline(False)
 
 
