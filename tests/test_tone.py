@@ -277,7 +277,7 @@ class Pages:
 
 def test_public_pages_and_report_errors_are_german(client, district, concern, english_concern):
     pages = Pages(client)
-    for name in ("core:home", "core:privacy", "core:imprint", "core:accessibility", "core:open-data"):
+    for name in ("core:home", "core:privacy", "core:imprint", "core:accessibility", "core:open-data", "core:offline"):
         pages.get(reverse(name))
     for name in ("concerns:district-map", "concerns:concern-list", "concerns:report"):
         pages.get(reverse(name, args=[district.slug]))

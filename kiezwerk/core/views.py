@@ -4,8 +4,13 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +18,8 @@ from django.views.i18n import set_language
 
 from . import access, activity, selectors
 from .models import Follower
+
+BRAND_COLOUR = "#0b5c4a"  # the stylesheet's --brand (a test keeps them equal)
 
 
 @access.public
@@ -146,3 +153,55 @@ def unsubscribe(request, token):
         return render(request, "core/unsubscribed.html", {"target": activity.follow_cancel(token=token)})
     follower = get_object_or_404(Follower, token=token)
     return render(request, "core/unsubscribe.html", {"follower": follower})
+
+
+# Installable on a phone: web app manifest, service worker, offline page ---------------------------------
+
+
+@access.public
+@require_GET
+def manifest(request):
+    """The web app manifest in the visitor's language. Not shared through core.pagecache, and no-cache with
+    Vary on the language's sources (LocaleMiddleware adds Accept-Language), so no cache mixes languages."""
+    icons = [
+        {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        {"src": static("img/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+    ]
+    data = {
+        "id": "/",
+        "name": "Kiezwerk",
+        "short_name": "Kiezwerk",
+        "description": _("Report concerns in your neighbourhood and follow what happens with them."),
+        "lang": get_language(),
+        "dir": "rtl" if get_language_bidi() else "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": BRAND_COLOUR,
+        "background_color": BRAND_COLOUR,
+        "icons": icons,
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@access.public  # the script holds no data; it keeps only the offline page
+@require_GET
+def service_worker(request):
+    """The site's service worker: shows the offline page when a navigation fails. Its cache is named after
+    the release, so a new release brings a new script and a fresh offline page."""
+    release = getattr(staticfiles_storage, "manifest_hash", "") or "dev"
+    response = HttpResponse(render_to_string("core/sw.js", {"release": release}), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@access.public
+@require_GET
+def offline(request):
+    """The page the service worker keeps and shows when a page cannot be loaded for want of a connection."""
+    return render(request, "core/offline.html")
