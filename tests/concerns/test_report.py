@@ -183,7 +183,6 @@ def test_report_page_renders_in_german(client, district, category, street):
     assert "Anliegen melden" in body and "Donauwörther Straße" in body and "Datenschutz" in body
 
 
-
 def test_a_link_sets_the_place_of_the_report_form(client, district, category):
     """A poster's QR code opens the form with `?location=lat,lon`: the place is set, the resident only writes."""
     lat, lon = district.centre
@@ -203,6 +202,7 @@ def test_a_link_with_a_place_outside_or_unreadable_opens_the_form_as_usual(clien
     form = response.context["form"]
     assert not form.is_bound and not form["location"].value() and not form.errors
     assert "Der Ort ist schon eingetragen." not in response.content.decode()
+
 
 def three_photos():
     return [
