@@ -1,5 +1,7 @@
 """Posters from the desk: a real PDF (WeasyPrint), read back; its QR code decoded with zxing-cpp."""
 
+import re
+import zlib
 from urllib.parse import parse_qs, urlsplit
 
 import pypdfium2
@@ -27,6 +29,18 @@ def read_pdf(content):
         document.close()
 
 
+def embedded_fonts(content):
+    """The names of the fonts embedded in a PDF (WeasyPrint compresses its objects into streams)."""
+    data = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        try:
+            data.append(zlib.decompress(stream))
+        except zlib.error:
+            continue  # not compressed: already in `content`
+    names = re.findall(rb"/BaseFont\s*/([\w+-]+)", b"".join(data))
+    return {name.split(b"+")[-1].decode() for name in names}
+
+
 def title(code):
     with translation.override(code):
         return translation.gettext("Something wrong here?"), translation.gettext("Report it here.")
@@ -47,6 +61,7 @@ def test_poster_for_an_address_in_german_turkish_and_arabic(client, manager, dis
     assert text.index(title("de")[0]) < text.index(title("tr")[0]) < text.index(title("ar")[0])
     assert title("de") == ("Hier stimmt etwas nicht?", "Melden Sie es hier.")
     assert "هل هناك مشكلة هنا؟" in text  # Arabic glyphs, not boxes: the text maps back to Arabic letters
+    assert "Noto-Sans-Arabic" in embedded_fonts(response.content)
     assert "Donauwörther Straße 12a" in text and "Testviertel" in text and "Quartiersmanagement (Demo)" in text
     # The QR code opens the report form of the district, at a place inside it; the URL is printed too.
     assert len(codes) == 1
