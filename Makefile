@@ -31,14 +31,16 @@ run: $(VENV)/.installed translations
 	@echo ""
 	@exec $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests (Playwright's own download is not used).
+# Debian's Chromium for the browser tests (Playwright's own download is not used); Pango and the Noto fonts
+# (Arabic among them) for WeasyPrint's posters.
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-color-emoji gettext fontconfig libpango-1.0-0 libpangoft2-1.0-0
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null \
+	  || ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "Noto Sans Arabic"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-noto-core fonts-noto-color-emoji gettext >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core gettext" >&2; \
+	    echo "Tests need Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi

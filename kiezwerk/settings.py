@@ -330,5 +330,6 @@ LOGGING = {
     "formatters": {"line": {"format": "time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint (posters) tells every step of a rendering at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

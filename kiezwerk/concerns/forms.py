@@ -1,12 +1,15 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.intake import places
 from kiezwerk.core.intake.uploads import upload_limit
 from kiezwerk.core.models import FlagReason
+from kiezwerk.core.selectors import district_contains
 
 from . import selectors
 from .models import ConcernStatus
@@ -35,6 +38,25 @@ class PhotosField(forms.FileField):
 def categories_by_id(tree):
     """{"<pk>": category} for every category of a selectors.category_list tree."""
     return {str(c.pk): c for top, children in tree for c in (top, *children)}
+
+
+def report_link(district, *, lat, lon):
+    """The report form's address with the place already set (`?location=lat,lon`, to about a metre)."""
+    return f"{settings.SITE_URL}{reverse('concerns:report', args=[district.slug])}?location={lat:.5f},{lon:.5f}"
+
+
+def report_initial(query, district):
+    """The report form's initial place from a link's `location` ("lat,lon", e.g. a poster's QR code).
+
+    Empty when it is missing, unreadable or outside the district: the form then opens as usual, without an error.
+    """
+    try:
+        lat, lon = (float(part) for part in query.get("location", "").split(","))
+    except ValueError:
+        return {}
+    if not district_contains(district, lat=lat, lon=lon):
+        return {}
+    return {"location": f"{lat:.6f},{lon:.6f}"}
 
 
 class ReportForm(forms.Form):

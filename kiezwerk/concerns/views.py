@@ -19,7 +19,16 @@ from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import District
 
 from . import mapdata, opendata, rules, selectors, services
-from .forms import ConcernFilterForm, FlagForm, MapDataForm, ReportForm, ReviewForm, SubscribeForm, nearby_params
+from .forms import (
+    ConcernFilterForm,
+    FlagForm,
+    MapDataForm,
+    ReportForm,
+    ReviewForm,
+    SubscribeForm,
+    nearby_params,
+    report_initial,
+)
 from .models import CLOSED_STATUSES, OPEN_STATUSES, Concern
 
 PAGE_SIZE = 20
@@ -39,7 +48,11 @@ def report_start(request):
 def report(request, slug):
     district = get_object_or_404(District, slug=slug)
     form = ReportForm(
-        request.POST or None, request.FILES or None, district=district, uploads_refused=uploads.refused(request)
+        request.POST or None,
+        request.FILES or None,
+        district=district,
+        uploads_refused=uploads.refused(request),
+        initial=report_initial(request.GET, district),
     )
     if request.method == "POST":
         # The text and the cheap photo checks, then the limit: photos are decoded and stored only after both.

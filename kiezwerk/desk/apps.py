@@ -17,6 +17,7 @@ class DeskConfig(AppConfig):
                 (_("Record a concern"), "desk:capture"),
                 (_("Reply templates"), "desk:templates"),
                 (_("Audit trail"), "desk:audit"),
+                (_("Posters"), "desk:poster"),
             ]
         ):
             shell.register(label, url_name, position=10 * position)

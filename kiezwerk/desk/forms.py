@@ -14,6 +14,8 @@ from kiezwerk.concerns.forms import PERIOD_CHOICES, ReportForm, categories_by_id
 from kiezwerk.concerns.models import Channel, ConcernStatus, RedactionField
 from kiezwerk.concerns.services import TRANSITIONS
 from kiezwerk.core.forms import DATE_INPUT
+from kiezwerk.core.intake import places
+from kiezwerk.core.selectors import district_contains
 
 from . import selectors
 from .models import People
@@ -594,3 +596,93 @@ class PrivacyEraseForm(PrivacyForm):
     confirm = forms.BooleanField(
         label=_("I have checked the request. The personal data listed above is removed for good.")
     )
+
+
+# Posters ------------------------------------------------------------------------------------------
+
+POSTER_MORE_LANGUAGES = 2  # beside German: three blocks still fit on A4 with a large QR code
+
+
+class PosterForm(forms.Form):
+    """A poster for a place: street and house number of the register, or "lat,lon"; a label; further languages."""
+
+    street = forms.CharField(
+        label=_("Street"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "street-register", "autocomplete": "off"}),
+    )
+    house_number = forms.CharField(
+        label=_("House number"), required=False, max_length=10, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    location = forms.CharField(
+        label=_("Coordinates"),
+        required=False,
+        max_length=60,
+        help_text=_("Instead of an address: latitude,longitude, e.g. 48.3801,10.8702"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    label = forms.CharField(
+        label=_("Name of the place on the poster"),
+        required=False,
+        max_length=60,
+        help_text=_("Short, e.g. “Playground Lechhauser Straße”. Empty: the address."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Further languages"),
+        required=False,
+        choices=[(code, name) for code, name in settings.CONTENT_LANGUAGES if code != "de"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("German is always on the poster; choose up to two more."),
+    )
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+
+    def clean_location(self):
+        return parse_location(self.cleaned_data["location"])
+
+    def clean_languages(self):
+        chosen = self.cleaned_data["languages"]
+        if len(chosen) > POSTER_MORE_LANGUAGES:
+            raise ValidationError(_("Please choose at most two further languages."), code="too_many")
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        address = ""
+        try:
+            if data["street"].strip():
+                street = places.street_named(self.district, data["street"])
+                point = places.point_for_address(self.district, street.name, data["house_number"])
+                address = f"{street.name} {data['house_number'].strip()}"
+            elif data["location"]:
+                point = data["location"]
+                if not district_contains(self.district, lat=point[0], lon=point[1]):
+                    raise ValidationError(
+                        {
+                            "location": ValidationError(
+                                _("This place lies outside %(district)s. Please choose a place inside the district."),
+                                code="outside",
+                                params={"district": self.district.name},
+                            )
+                        }
+                    )
+            else:
+                raise ValidationError(_("Please enter a street and house number, or coordinates."), code="required")
+        except ValidationError as error:
+            self.add_error(None, error)
+            return data
+        data["point"] = point
+        data["place"] = data["label"].strip() or address
+        return data
+
+    def poster_kwargs(self):
+        data = self.cleaned_data
+        chosen = data["languages"]
+        languages = ["de", *(code for code, _name in settings.LANGUAGES if code in chosen)]
+        lat, lon = data["point"]
+        return {"district": self.district, "lat": lat, "lon": lon, "place": data["place"], "languages": languages}

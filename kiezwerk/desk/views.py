@@ -21,6 +21,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import access, activity, outbox
+from kiezwerk.core import posters as core_posters
 from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.csv import csv_lines
@@ -28,7 +29,7 @@ from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
-from . import forms, rules, selectors, services
+from . import forms, posters, rules, selectors, services
 from .models import FieldNote, ReplyTemplate, StreetContact
 
 PAGE_SIZE = 25
@@ -585,6 +586,22 @@ def audit(request, slug):
         "lines": selectors.audit_lines(page, viewer=request.user),
     }
     return render(request, "desk/audit.html", context)
+
+
+# Posters -----------------------------------------------------------------------------------------
+
+
+@access.requires(rules.can_use_desk, load=rules.district)
+@require_http_methods(["GET", "POST"])
+def poster(request, slug):
+    """A poster to hang up at a place: its QR code opens the report form with the place set. A form, then a PDF."""
+    district = rules.district_for(request.user, slug)
+    form = forms.PosterForm(request.POST if request.method == "POST" else request.GET or None, district=district)
+    if form.is_valid():
+        document, filename = posters.concern_poster(**form.poster_kwargs())
+        return core_posters.pdf_response(document, filename)
+    context = {"district": district, "form": form, "streets": core_selectors.street_list(district=district)}
+    return render(request, "desk/poster.html", context, status=400 if form.errors else 200)
 
 
 # Privacy -----------------------------------------------------------------------------------------

@@ -183,6 +183,27 @@ def test_report_page_renders_in_german(client, district, category, street):
     assert "Anliegen melden" in body and "Donauwörther Straße" in body and "Datenschutz" in body
 
 
+def test_a_link_sets_the_place_of_the_report_form(client, district, category):
+    """A poster's QR code opens the form with `?location=lat,lon`: the place is set, the resident only writes."""
+    lat, lon = district.centre
+    response = client.get(report_url(district), {"location": f"{lat:.5f},{lon:.5f}"})
+    assert response.status_code == 200
+    assert response.context["form"]["location"].value() == f"{lat:.6f},{lon:.6f}"
+    assert "Der Ort ist schon eingetragen." in response.content.decode()
+    data = form_data(district, category, location=response.context["form"]["location"].value())
+    assert client.post(report_url(district), data).status_code == 302
+    assert (Concern.objects.get().lat, Concern.objects.get().lon) == pytest.approx((lat, lon))
+
+
+@pytest.mark.parametrize("value", ["48.42,10.87", "0,0", "x,y", "48.38", "nan,nan", "inf,10.87", ""])
+def test_a_link_with_a_place_outside_or_unreadable_opens_the_form_as_usual(client, district, category, value):
+    response = client.get(report_url(district), {"location": value})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.is_bound and not form["location"].value() and not form.errors
+    assert "Der Ort ist schon eingetragen." not in response.content.decode()
+
+
 def three_photos():
     return [
         SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg"),
