@@ -594,3 +594,12 @@ class PrivacyEraseForm(PrivacyForm):
     confirm = forms.BooleanField(
         label=_("I have checked the request. The personal data listed above is removed for good.")
     )
+
+
+class AccessibilityAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write an answer.")},
+    )
