@@ -258,6 +258,7 @@ INTAKE_RATES = {
     "flag": "20/h",  # residents reporting a published concern to the moderators
     "support": env.str("SUPPORT_RATE_LIMIT", default="30/h"),  # "betrifft mich auch", per address
     "follow": "20/h",  # subscriptions by e-mail, per address
+    "accessibility": env.str("ACCESSIBILITY_FEEDBACK_RATE_LIMIT", default="5/h"),  # barriers reported
 }
 NEARBY_RADIUS_M = 150
 
@@ -289,6 +290,21 @@ OPEN_DATA_BUILD_DELAY = env.int("OPEN_DATA_BUILD_DELAY", default=10)
 OPERATOR_NAME = env.str("OPERATOR_NAME", default="Quartiersmanagement (Demo)")
 OPERATOR_ADDRESS = env.str("OPERATOR_ADDRESS", default="Musterstraße 1, 86154 Augsburg")
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="quartier@example.org")
+# A phone number residents can call (Leichte Sprache page, accessibility statement); empty: none shown.
+OPERATOR_PHONE = env.str("OPERATOR_PHONE", default="")
+# Who gets the barriers reported through the accessibility statement's feedback form.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default=OPERATOR_EMAIL)
+# The enforcement body named in the statement (§ 16 BGG for federal bodies; a Land's Durchsetzungsstelle
+# or Schlichtungsstelle for a municipality).
+ENFORCEMENT_BODY_NAME = env.str(
+    "ENFORCEMENT_BODY_NAME",
+    default="Schlichtungsstelle nach dem Behindertengleichstellungsgesetz bei dem Beauftragten der "
+    "Bundesregierung für die Belange von Menschen mit Behinderungen",
+)
+ENFORCEMENT_BODY_ADDRESS = env.str("ENFORCEMENT_BODY_ADDRESS", default="Mauerstraße 53, 10117 Berlin")
+ENFORCEMENT_BODY_PHONE = env.str("ENFORCEMENT_BODY_PHONE", default="030 18 527-2805")
+ENFORCEMENT_BODY_EMAIL = env.str("ENFORCEMENT_BODY_EMAIL", default="info@schlichtungsstelle-bgg.de")
+ENFORCEMENT_BODY_URL = env.str("ENFORCEMENT_BODY_URL", default="https://www.schlichtungsstelle-bgg.de")
 # The accessibility statement (BITV 2.0, EU 2018/1523): when it was prepared and last reviewed (ISO dates).
 ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-11-28"))
 ACCESSIBILITY_REVIEWED_ON = date.fromisoformat(

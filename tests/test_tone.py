@@ -19,11 +19,11 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kiezwerk.accounts.models import RoleKind
 from kiezwerk.accounts.services import membership_add
-from kiezwerk.core.models import OutboxMail
+from kiezwerk.core.models import AccessibilityFeedback, OutboxMail
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Visibility
 from kiezwerk.network.services import referrals as referral_services
 
@@ -277,8 +277,18 @@ class Pages:
 
 def test_public_pages_and_report_errors_are_german(client, district, concern, english_concern):
     pages = Pages(client)
-    for name in ("core:home", "core:privacy", "core:imprint", "core:accessibility", "core:open-data", "core:offline"):
+    for name in (
+        "core:home",
+        "core:privacy",
+        "core:imprint",
+        "core:accessibility",
+        "core:open-data",
+        "core:offline",
+        "core:easy-read",
+    ):
         pages.get(reverse(name))
+    pages.post(reverse("core:accessibility"), {"text": "", "email": "kein-at"})
+    pages.post(reverse("core:accessibility"), {"text": "Kontrast zu schwach", "email": "a@example.org"}, follow=True)
     for name in ("concerns:district-map", "concerns:concern-list", "concerns:report"):
         pages.get(reverse(name, args=[district.slug]))
     for item in (concern, english_concern):
@@ -334,7 +344,10 @@ def test_desk_pages_and_their_errors_are_german(client, district, manager, moder
     client.force_login(manager)
     slug = district.slug
     client.post(reverse("desk:templates", args=[slug]), {"title": "Eingang bestätigt", "text_de": "Danke."})
-    for name in ("inbox", "today", "round", "capture", "templates", "audit", "privacy", "mail"):
+    barrier = AccessibilityFeedback.objects.create(text="Zu klein", email="a@example.org")
+    AccessibilityFeedback.objects.create(text="Zu blass", answer="Geändert.", answered_at=timezone.now())
+    pages.post(reverse("desk:accessibility-answer", args=[slug, barrier.pk]), {"answer": ""})
+    for name in ("inbox", "today", "round", "capture", "templates", "audit", "privacy", "mail", "accessibility"):
         pages.get(reverse(f"desk:{name}", args=[slug]))
     pages.get(reverse("desk:inbox", args=[slug]) + "?status=all&period=x")
     pages.get(reverse("desk:audit", args=[slug]) + "?concern=x&verb=unbekannt")

@@ -236,6 +236,7 @@ def _core_verbs():
             "district.updated": Verb(_("District boundary updated"), details=area),
             "mail.resent": _("Undelivered e-mail sent again"),
             "flag.resolved": Verb(_("Flags looked at by a moderator"), details=flags),
+            "accessibility.answered": _("Accessibility feedback answered"),
         }
     )
 
@@ -251,7 +252,13 @@ def _core_verbs():
         mails = OutboxMail.objects.filter(pk__in=ids).only("pk", "subject")
         return {str(m.pk): Name(gettext("E-mail “%(subject)s”") % {"subject": m.subject}) for m in mails}
 
+    def feedback_names(ids, viewer):
+        Feedback = apps.get_model("core", "AccessibilityFeedback")
+        found = Feedback.objects.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()]).values_list("pk", flat=True)
+        return {str(pk): Name(gettext("Accessibility feedback #%(pk)s") % {"pk": pk}) for pk in found}
+
     names("core.district", district_names)
+    names("core.accessibilityfeedback", feedback_names)
     names("core.outboxmail", mail_names)
 
 

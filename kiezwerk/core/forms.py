@@ -1,6 +1,7 @@
 """Shared form helpers."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # A date picker on phones; the value in ISO format, as the browser's date input sends it.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -13,3 +14,39 @@ def add_errors(form, error):
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def local_page(value):
+    """A path of this site (`/districts/…`), or "" for anything else: a `?page=` is not a way to send links."""
+    value = (value or "").strip()[:300]
+    return value if value.startswith("/") and not value.startswith(("//", "/\\")) else ""
+
+
+class AccessibilityFeedbackForm(forms.Form):
+    """A barrier reported through the accessibility statement."""
+
+    text = forms.CharField(
+        label=_("What is the barrier?"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For example: what did not work, with which device or assistive technology."),
+        error_messages={"required": _("Please describe the barrier.")},
+    )
+    page = forms.CharField(
+        label=_("On which page?"),
+        required=False,
+        max_length=300,
+        help_text=_("The address of the page, or where you found it."),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        help_text=_("Only if you would like an answer."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )

@@ -348,3 +348,32 @@ class Redaction(models.Model):
 
     def __str__(self):
         return f"{self.field} ({self.target_type_id}:{self.target_id})"
+
+
+class AccessibilityFeedback(models.Model):
+    """A barrier someone reported through the accessibility statement (BITV 2.0 § 7), and the team's answer.
+
+    `district`: the district of the page it concerns, when that page belongs to one; the feedback of no
+    district is the whole site's and shown to every district's staff.
+    """
+
+    district = models.ForeignKey(
+        District, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    page = models.CharField(_("page"), max_length=300, blank=True)
+    text = models.TextField(_("barrier"))
+    email = models.EmailField(_("e-mail address"), blank=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    language = models.CharField(max_length=10, default="de")
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d} {self.page}"

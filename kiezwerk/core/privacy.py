@@ -8,11 +8,14 @@ the retention task ask every provider through the functions below; nothing here 
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -219,3 +222,62 @@ class Mails(Provider):
 
 
 register(Mails())
+
+
+# Barriers reported through the accessibility statement: the reporter's address and name, and their text ----------
+
+
+class AccessibilityFeedbacks(Provider):
+    key = "accessibility"
+    label = gettext_lazy("Accessibility feedback")
+    erase_text = gettext_lazy("Messages about barriers sent from the address are deleted, with their answers.")
+    erased = {"accessibility": gettext_lazy("Accessibility feedback deleted")}
+
+    def _feedback(self, subject):
+        from .models import AccessibilityFeedback
+
+        if not subject.email:
+            return AccessibilityFeedback.objects.none()
+        return AccessibilityFeedback.objects.filter(
+            Q(district__in=subject.districts) | Q(district__isnull=True), email__iexact=subject.email
+        ).order_by("pk")
+
+    def find(self, subject):
+        return [
+            Record(
+                _("Barrier reported on %(created)s: “%(text)s”")
+                % {
+                    "created": formats.date_format(timezone.localtime(f.created_at), "SHORT_DATETIME_FORMAT"),
+                    "text": Truncator(f.text).chars(80),
+                }
+            )
+            for f in self._feedback(subject)
+        ]
+
+    def export(self, subject):
+        return {
+            "accessibility_feedback": [
+                {
+                    "created": f.created_at.isoformat(),
+                    "page": f.page,
+                    "name": f.name,
+                    "text": f.text,
+                    "answer": f.answer,
+                    "answered": f.answered_at.isoformat() if f.answered_at else None,
+                }
+                for f in self._feedback(subject)
+            ]
+        }
+
+    def erase(self, subject, *, actor):
+        return {"accessibility": self._feedback(subject).delete()[0]}
+
+    def retain(self, *, now):
+        """Feedback is deleted RETENTION_MONTHS after it came in (the statement's yearly review has used it)."""
+        from .models import AccessibilityFeedback
+
+        cutoff = now - timedelta(days=round(settings.RETENTION_MONTHS * 30.44))
+        return {"accessibility": AccessibilityFeedback.objects.filter(created_at__lt=cutoff).delete()[0]}
+
+
+register(AccessibilityFeedbacks())

@@ -1,10 +1,11 @@
 """Reads for districts and streets."""
 
 from django.core.cache import cache
+from django.db.models import F, Q
 from shapely import geometry as shapely_geometry
 from shapely.prepared import prep
 
-from .models import District, Street
+from .models import AccessibilityFeedback, District, Street
 
 # Prepared boundaries by district id, replaced when the boundary changes.
 _shapes = {}
@@ -55,3 +56,10 @@ def district_for_point(*, lat, lon):
 
 def street_list(*, district):
     return Street.objects.filter(district=district).only("name", "first_number", "last_number")
+
+
+def accessibility_feedback_list(*, district):
+    """Barriers reported for the district's pages and for the whole site; unanswered first, newest first."""
+    return AccessibilityFeedback.objects.filter(Q(district=district) | Q(district__isnull=True)).order_by(
+        F("answered_at").desc(nulls_first=True), "-created_at", "-pk"
+    )

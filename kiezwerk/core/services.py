@@ -2,16 +2,20 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely import geometry as shapely_geometry
 
 from . import audit, geo, selectors
-from .models import AuditEvent, District, Street
+from .mail import mail_send
+from .models import AccessibilityFeedback, AuditEvent, District, Street
 
 
 def audit_record(*, actor, verb, target, district=None, **data):
@@ -109,3 +113,56 @@ def _version_publish(district_id):
 
 def geo_shape(district):
     return shapely_geometry.shape(district.boundary)
+
+
+# Accessibility feedback (BITV 2.0): barriers reported through the statement, and the team's answers ---------
+
+
+def _page_district(page):
+    """The district a local page belongs to (its URL names the district's slug), or None."""
+    if not page.startswith("/"):
+        return None
+    try:
+        slug = resolve(page.split("?")[0]).kwargs.get("slug")
+    except Resolver404:
+        return None
+    return District.objects.filter(slug=slug).first() if slug else None
+
+
+@transaction.atomic
+def accessibility_feedback_submit(*, text, page="", email="", name="", language="de"):
+    """Store a reported barrier and mail it to the operator (`ACCESSIBILITY_CONTACT_EMAIL`)."""
+    feedback = AccessibilityFeedback.objects.create(
+        district=_page_district(page), text=text, page=page, email=email, name=name, language=language
+    )
+    mail_send(
+        to=settings.ACCESSIBILITY_CONTACT_EMAIL,
+        template="core/email/accessibility_feedback",
+        context={"feedback": feedback},
+        language=settings.LANGUAGE_CODE,
+        headers={"Reply-To": email} if email else None,
+        district=feedback.district,
+    )
+    return feedback
+
+
+@transaction.atomic
+def accessibility_feedback_answer(*, feedback, answer, actor, district):
+    """Store the team's answer (with the date) and mail it to the person, when they left an address."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Please write an answer.")})
+    feedback.answer, feedback.answered_at, feedback.answered_by = answer, timezone.now(), actor
+    feedback.save(update_fields=["answer", "answered_at", "answered_by"])
+    if feedback.email:
+        mail_send(
+            to=feedback.email,
+            template="core/email/accessibility_answer",
+            context={"feedback": feedback},
+            language=feedback.language,
+            district=feedback.district,
+        )
+    audit_record(
+        actor=actor, verb="accessibility.answered", target=feedback, district=district, mailed=bool(feedback.email)
+    )
+    return feedback

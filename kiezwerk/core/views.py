@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
@@ -16,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from . import access, activity, selectors
+from . import access, activity, selectors, services
+from .forms import AccessibilityFeedbackForm, local_page
+from .intake import limits
 from .models import Follower
 
 BRAND_COLOUR = "#0b5c4a"  # the stylesheet's --brand (a test keeps them equal)
@@ -41,14 +44,45 @@ def imprint(request):
 
 
 @access.public
-@require_GET
+@require_http_methods(["GET", "POST"])
 def accessibility(request):
+    """The accessibility statement with its feedback form: a barrier is stored, mailed and answered."""
+    if request.method == "POST":
+        form = AccessibilityFeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                limits.intake_check("accessibility", request)
+                services.accessibility_feedback_submit(**form.cleaned_data, language=get_language())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session["accessibility_answer"] = bool(form.cleaned_data["email"])
+                return redirect("core:accessibility-thanks")
+    else:
+        form = AccessibilityFeedbackForm(initial={"page": local_page(request.GET.get("page"))})
     context = {
         "operator": settings,
         "prepared_on": settings.ACCESSIBILITY_STATEMENT_DATE,
         "reviewed_on": settings.ACCESSIBILITY_REVIEWED_ON,
+        "form": form,
     }
-    return render(request, "core/accessibility.html", context)
+    return render(request, "core/accessibility.html", context, status=400 if form.errors else 200)
+
+
+@access.public
+@require_GET
+def accessibility_thanks(request):
+    answer = request.session.pop("accessibility_answer", None)
+    if answer is None:
+        return redirect("core:accessibility")
+    return render(request, "core/accessibility_thanks.html", {"answer": answer})
+
+
+@access.public
+@require_GET
+def easy_read(request):
+    """Kiezwerk in Leichte Sprache: German by definition, whatever the interface language."""
+    return render(request, "core/leichte_sprache.html", {"operator": settings})
 
 
 @access.public

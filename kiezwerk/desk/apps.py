@@ -23,3 +23,4 @@ class DeskConfig(AppConfig):
             shell.register(label, url_name, position=10 * position)
         shell.register(_("Privacy requests"), "desk:privacy", position=900)
         shell.register(_("Undelivered e-mails"), "desk:mail", position=910)
+        shell.register(_("Accessibility feedback"), "desk:accessibility", position=920)

@@ -686,3 +686,12 @@ class PosterForm(forms.Form):
         languages = ["de", *(code for code, _name in settings.LANGUAGES if code in chosen)]
         lat, lon = data["point"]
         return {"district": self.district, "lat": lat, "lon": lon, "place": data["place"], "languages": languages}
+
+
+class AccessibilityAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write an answer.")},
+    )

@@ -38,4 +38,6 @@ urlpatterns = [
     path("<slug:slug>/privacy/", views.privacy, name="privacy"),
     path("<slug:slug>/mail/", views.mail, name="mail"),
     path("<slug:slug>/mail/<int:mail_id>/resend/", views.mail_resend, name="mail-resend"),
+    path("<slug:slug>/accessibility/", views.accessibility, name="accessibility"),
+    path("<slug:slug>/accessibility/<int:pk>/answer/", views.accessibility_answer, name="accessibility-answer"),
 ]

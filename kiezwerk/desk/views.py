@@ -24,6 +24,7 @@ from kiezwerk.core import access, activity, outbox
 from kiezwerk.core import posters as core_posters
 from kiezwerk.core import privacy as personal_data
 from kiezwerk.core import selectors as core_selectors
+from kiezwerk.core import services as core_services
 from kiezwerk.core.csv import csv_lines
 from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
@@ -665,6 +666,39 @@ def mail_resend(request, slug, mail_id):
     else:
         messages.info(request, _("This e-mail is still being retried; nothing to do."))
     return redirect("desk:mail", slug=slug)
+
+
+# Barriers reported through the accessibility statement ----------------------------------------------
+
+
+def _accessibility_page(request, district, *, answering=None, form=None, status=200):
+    page, _query = paginate(request, core_selectors.accessibility_feedback_list(district=district), PAGE_SIZE)
+    context = {"district": district, "page": page, "answering": answering, "answer_form": form}
+    return render(request, "desk/accessibility.html", context, status=status)
+
+
+@access.requires(rules.can_use_desk, load=rules.district)
+@require_GET
+def accessibility(request, slug):
+    return _accessibility_page(request, rules.district_for(request.user, slug))
+
+
+@access.requires(rules.can_use_desk, load=rules.district)
+@require_POST
+def accessibility_answer(request, slug, pk):
+    district = rules.district_for(request.user, slug)
+    feedback = get_object_or_404(core_selectors.accessibility_feedback_list(district=district), pk=pk)
+    form = forms.AccessibilityAnswerForm(request.POST)
+    if form.is_valid():
+        core_services.accessibility_feedback_answer(
+            feedback=feedback, answer=form.cleaned_data["answer"], actor=request.user, district=district
+        )
+        if feedback.email:
+            messages.success(request, _("The answer is saved and will be sent by e-mail."))
+        else:
+            messages.success(request, _("The answer is saved. There is no e-mail address to send it to."))
+        return redirect("desk:accessibility", slug=slug)
+    return _accessibility_page(request, district, answering=feedback.pk, form=form, status=400)
 
 
 @access.requires(concern_rules.can_moderate_concern, load=concern_rules.staff_concern)

@@ -78,7 +78,8 @@ def test_foreign_and_german_numbers_stay_apart():
 
 
 def test_each_app_declares_its_personal_data():
-    assert [provider.key for provider in privacy.providers()] == ["mails", "accounts", "concerns", "network"]
+    keys = [provider.key for provider in privacy.providers()]
+    assert keys == ["mails", "accessibility", "accounts", "concerns", "network"]
 
 
 # The network's contact persons ----------------------------------------------------------------------
@@ -267,6 +268,7 @@ def test_retention_runs_every_providers_rule(district, monkeypatch):
 
     assert done == {
         "mails": {"mails": 0},
+        "accessibility": {"accessibility": 0},
         "accounts": {},
         "concerns": {"concerns": 1},
         "network": {},

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import ConcernStatus
 from kiezwerk.core import audit
-from kiezwerk.core.models import AuditEvent, OutboxMail
+from kiezwerk.core.models import AccessibilityFeedback, AuditEvent, OutboxMail
 from kiezwerk.core.services import audit_record
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
 from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Outcome, Relationship
@@ -159,6 +159,7 @@ def samples(x):
         "district.updated": (x.district, {"area_km2": 2.5}),
         "mail.resent": (x.mail, {"purpose": "concerns/email/update"}),
         "flag.resolved": (x.concern, {"flags": 2}),
+        "accessibility.answered": (x.feedback, {"mailed": True}),
         "concern.reported": (x.concern, {"category": "illegal-dumping", "channel": "phone", "photos": 2}),
         "concern.status_changed": (x.concern, {"before": "new", "after": "in_progress", "update": 7}),
         "concern.replied": (x.concern, {"update": 8, "length": 12}),
@@ -262,6 +263,7 @@ class Things:
             district=district, from_contact=self.contact, to_organisation=organisation, label="berät", reverse_label="x"
         )
         self.referral = referral_answered(organisation, self.concern, sent=timezone.now() - timedelta(days=3))
+        self.feedback = AccessibilityFeedback.objects.create(district=district, text="Kontrast zu schwach")
 
 
 def record_every_verb(x, actor):

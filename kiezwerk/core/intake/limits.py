@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-SOURCES = ("web", "account", "round", "capture", "api", "flag", "support", "follow")
+SOURCES = ("web", "account", "round", "capture", "api", "flag", "support", "follow", "accessibility")
 
 
 def client_address(request):
