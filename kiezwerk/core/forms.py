@@ -1,5 +1,7 @@
 """Shared form helpers."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +18,19 @@ def add_errors(form, error):
         form.add_error(field if field in form.fields else None, errors)
 
 
+SECRET_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{16,}$")  # a tracking, follower or partner link's token
+
+
 def local_page(value):
-    """A path of this site (`/districts/…`), or "" for anything else: a `?page=` is not a way to send links."""
+    """A path of this site (`/districts/…`), or "" for anything else: a `?page=` is not a way to send links.
+
+    A secret link's token and the query are left out (`/track/…/`): the feedback is stored and mailed.
+    """
     value = (value or "").strip()[:300]
-    return value if value.startswith("/") and not value.startswith(("//", "/\\")) else ""
+    if not value.startswith("/") or value.startswith(("//", "/\\")):
+        return ""
+    path = value.split("?", 1)[0].split("#", 1)[0]
+    return "/".join("…" if SECRET_SEGMENT.match(segment) else segment for segment in path.split("/"))
 
 
 class AccessibilityFeedbackForm(forms.Form):

@@ -29,6 +29,13 @@ def test_the_form_is_prefilled_with_the_page_the_person_came_from(client):
     assert 'name="page" value="/districts/testviertel/concerns/"' in text
 
 
+def test_a_secret_links_token_is_never_prefilled(client):
+    """The feedback is stored and mailed: the tracking link someone came from must not go with it."""
+    token = "Zq3kP9xW-7bTn_2LmVv8sR4y"
+    text = client.get(URL, {"page": f"/track/{token}/?from=mail"}).content.decode()
+    assert 'name="page" value="/track/…/"' in text and token not in text
+
+
 @pytest.mark.parametrize("page", ["https://spam.example/", "//spam.example/x", "javascript:alert(1)"])
 def test_only_a_page_of_this_site_is_prefilled(client, page):
     text = client.get(URL, {"page": page}).content.decode()
