@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from . import pagecache
+from .forms import local_page
 from .views import BRAND_COLOUR
 
 
@@ -12,6 +13,8 @@ def site(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
     }
+    # The page a barrier report starts from, without a secret link's token (core.forms.local_page).
+    context["page_path"] = local_page(request.path)
     if getattr(request, "csrf_placeholder", False):
         context["csrf_token"] = pagecache.PLACEHOLDER
     return context

@@ -33,7 +33,7 @@ def test_a_secret_links_token_is_never_prefilled(client):
     """The feedback is stored and mailed: the tracking link someone came from must not go with it."""
     token = "Zq3kP9xW-7bTn_2LmVv8sR4y"
     text = client.get(URL, {"page": f"/track/{token}/?from=mail"}).content.decode()
-    assert 'name="page" value="/track/…/"' in text and token not in text
+    assert 'name="page" value="/track/…/"' in text and 'name="page" value="/track/Zq3' not in text
 
 
 @pytest.mark.parametrize("page", ["https://spam.example/", "//spam.example/x", "javascript:alert(1)"])
@@ -247,3 +247,15 @@ def test_retention_deletes_old_feedback(feedback, settings):
     AccessibilityFeedback.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=800))
     assert privacy.retain()["accessibility"] == {"accessibility": 1}
     assert list(AccessibilityFeedback.objects.all()) == [feedback]
+
+
+def test_the_tracking_pages_footer_names_the_page_without_its_token(client, district, category):
+    from kiezwerk.concerns import services
+
+    lat, lon = district.centre
+    _concern, token = services.concern_report(
+        district=district, category=category, title="Bank kaputt", description="Lehne fehlt.", lat=lat, lon=lon
+    )
+    page = client.get(reverse("concerns:track", args=[token])).content.decode()
+    assert f"{URL}?page=/track/%E2%80%A6/" in page
+    assert f"page=/track/{token}" not in page and "%2Ftrack%2F" + token not in page
