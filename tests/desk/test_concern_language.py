@@ -143,3 +143,7 @@ def test_reply_templates_follow_the_corrected_language(client, district, manager
     assert response.status_code == 302
     reply = Entry.objects.get(concern=german, kind="status")
     assert (reply.text, reply.language) == ("Talebinizi ilgili birime ilettik.", "tr")
+    # The reply carries its language where it is shown: the workspace and the public page.
+    shown = '<div lang="tr" dir="auto"><p>Talebinizi ilgili birime ilettik.</p></div>'
+    assert shown in client.get(workspace).content.decode()
+    assert shown in client.get(german.get_absolute_url()).content.decode()

@@ -1,8 +1,8 @@
 """The language a resident wrote in, detected offline with lingua (its models ship in the wheel).
 
 One detector per process, restricted to the content languages (`settings.CONTENT_LANGUAGES`), built on first
-use: lingua loads its models at the first detection (about 2.5 s and 150 MB in high accuracy mode, measured in
-docs/architecture.md), so only the first report a process files pays it, never a page. Low accuracy mode loads
+use. Lingua loads a script's models at its first text (seconds, about 200 MB for all; measured in
+docs/architecture.md), so only a process's first reports pay for it, never a page. Low accuracy mode loads
 faster but is sure of itself on mixed texts ("Çöp konteyneri taştı. Seit einer Woche liegen Matratzen …" reads
 as German with confidence 1.0), so the fallback below would never apply.
 """
