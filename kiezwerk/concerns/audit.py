@@ -1,5 +1,6 @@
 """The audit verbs of concerns, each with the sentence staff read and its details; how a concern is named."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,11 @@ def place_corrected(event, lookup):
     return text
 
 
+def language_set(event, lookup):
+    names = dict(settings.CONTENT_LANGUAGES)
+    return changed(gettext("Language of the text corrected"), event.data, lambda code: names.get(code, code))
+
+
 def flagged(event, lookup):
     if "reason" not in event.data:
         return None
@@ -143,6 +149,7 @@ register(
         # Flagged by a resident: the sentence says who; an account, if any, is named.
         "concern.flagged": Verb(_("Reported to the moderators by a resident"), details=flagged, nobody=None),
         "concern.place_corrected": Verb(_("Address corrected"), details=place_corrected),
+        "concern.language_set": Verb(_("Language of the text corrected"), details=language_set),
         "concern.review_requested": _("A partner reported the concern as solved; the team is asked to check"),
         "concern.review_dismissed": _("The team checked the partner's report and keeps working on the concern"),
     }

@@ -88,7 +88,8 @@ class Concern(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=ConcernStatus, default=ConcernStatus.NEW)
     moderation = models.CharField(_("review"), max_length=20, choices=Moderation, default=Moderation.NOT_REQUIRED)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel, default=Channel.WEB)
-    language = models.CharField(_("language"), max_length=10, default="de")
+    # The language the title and description are written in (core.intake.language); the team can correct it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.CONTENT_LANGUAGES, default="de")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="concerns"
     )

@@ -23,6 +23,7 @@ from kiezwerk.core import activity
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.intake import places
+from kiezwerk.core.intake.language import written_language
 from kiezwerk.core.mail import mail_send
 from kiezwerk.core.models import Follower
 from kiezwerk.core.services import audit_record, district_touch
@@ -138,6 +139,9 @@ def concern_report(
     used returns the concern filed with it and no token: the same form is never filed twice.
     `photos` are uploaded files: decoded only once everything else has passed, and stored with the
     concern in one transaction (a refused report stores no photo).
+    `language` is the resident's: the tracking link and the replies they follow are mailed in it. On the
+    web it is the interface language, and the concern keeps the language its text is written in (detected;
+    `language` when the text is too short or mixed to tell). The team states it when it records a concern.
     Raises ValidationError (keyed by field) with code "outside", "category", "too_many_photos",
     "consent", or a photo's code (core.intake.photos.photo_process).
     """
@@ -186,6 +190,9 @@ def concern_report(
         # The nearest street and house number of the register: every concern has a place people can read.
         nearest = places.address_for_point(district, lat, lon)
         address = str(nearest) if nearest else ""
+    written = language
+    if channel == Channel.WEB:
+        written = written_language(f"{title}\n{description}", fallback=language)
     token = secrets.token_urlsafe(24)
     concern = Concern(
         district=district,
@@ -197,7 +204,7 @@ def concern_report(
         address=address,
         moderation=Moderation.PENDING if category.sensitive else Moderation.NOT_REQUIRED,
         channel=channel,
-        language=language,
+        language=written,
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         reporter_name=reporter_name.strip(),
         reporter_email=reporter_email.strip().lower(),
@@ -210,14 +217,16 @@ def concern_report(
     prepared = photos_prepare(photos)  # the last check, outside the transaction: decoding takes a while
     try:
         with transaction.atomic():
-            return _concern_file(concern, token=token, prepared=prepared, actor=actor or reporter)
+            return _concern_file(
+                concern, token=token, prepared=prepared, actor=actor or reporter, reporter_language=language
+            )
     except BaseException:
         _photo_files_delete(prepared)
         raise
 
 
-def _concern_file(concern, *, token, prepared, actor):
-    """The writes of `concern_report`, in its transaction."""
+def _concern_file(concern, *, token, prepared, actor, reporter_language):
+    """The writes of `concern_report`, in its transaction; the reporter's mails are in `reporter_language`."""
     # The capture key's uniqueness is the database's: a twin sent at the same moment (the offline queue
     # retrying while the first request still runs) gets the concern the first one stored, never an error.
     try:
@@ -229,13 +238,13 @@ def _concern_file(concern, *, token, prepared, actor):
             raise
         return existing, None
     photos_store(concern=concern, prepared=prepared)
-    district, language = concern.district, concern.language
+    district = concern.district
     if concern.reporter_email:
         # The reporter follows their concern: replies and status changes reach them by e-mail.
         Follower.objects.create(
             target=concern,
             email=concern.reporter_email,
-            language=language,
+            language=reporter_language,
             token=secrets.token_urlsafe(32),
             confirmed_at=timezone.now(),
         )
@@ -244,7 +253,7 @@ def _concern_file(concern, *, token, prepared, actor):
         kind=EntryKind.CREATED,
         actor=actor,
         is_public=True,
-        language=language,  # the text of a report is in the resident's language
+        language=concern.language,  # the language the report is written in
         district=district,
         at=concern.created_at,
         notify=False,  # the reporter gets the tracking link instead
@@ -254,16 +263,16 @@ def _concern_file(concern, *, token, prepared, actor):
     if concern.is_public:
         district_touch(district=district)
     if concern.reporter_email:
-        concern_send_tracking_link(concern=concern, token=token)
+        concern_send_tracking_link(concern=concern, token=token, language=reporter_language)
     return concern, token
 
 
-def concern_send_tracking_link(*, concern, token):
+def concern_send_tracking_link(*, concern, token, language):
     mail_send(
         to=concern.reporter_email,
         template="concerns/email/tracking_link",
         context={"concern": concern, "tracking_url": settings.SITE_URL + reverse("concerns:track", args=[token])},
-        language=concern.language,
+        language=language,
         district=concern.district,
     )
 
@@ -544,6 +553,36 @@ def concern_place_correct(*, concern, actor, street, house_number, move=False):
         before=before,
         after=concern.address,
         moved=move,
+    )
+    if concern.is_public:
+        district_touch(district=concern.district)
+    return concern
+
+
+@transaction.atomic
+def concern_language_set(*, concern, actor, language):
+    """The team corrects the language the concern is written in (a code of `settings.CONTENT_LANGUAGES`).
+
+    Reply templates and the `lang` of its text follow it. Raises ValidationError keyed "language" (code
+    "language") for any other code.
+    """
+    if language not in dict(settings.CONTENT_LANGUAGES):
+        raise ValidationError(
+            {"language": ValidationError(_("Please choose one of the languages offered."), code="language")}
+        )
+    concern = _locked(concern)
+    before = concern.language
+    if before == language:
+        return concern
+    concern.language = language
+    concern.save(update_fields=["language", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="concern.language_set",
+        target=concern,
+        district=concern.district,
+        before=before,
+        after=language,
     )
     if concern.is_public:
         district_touch(district=concern.district)

@@ -334,6 +334,13 @@ class FollowUpForm(forms.Form):
     )
 
 
+class LanguageForm(forms.Form):
+    """The team corrects the language a concern is written in."""
+
+    prefix = "language"  # beside the capture form's "language of the resident"
+    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.CONTENT_LANGUAGES)
+
+
 class PlaceForm(forms.Form):
     """The team corrects a concern's address: a street of the register and a house number."""
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("concerns/<int:pk>/category/", views.concern_categorise, name="concern-category"),
     path("concerns/<int:pk>/follow-up/", views.concern_follow_up, name="concern-follow-up"),
     path("concerns/<int:pk>/place/", views.concern_place, name="concern-place"),
+    path("concerns/<int:pk>/language/", views.concern_language, name="concern-language"),
     path("concerns/<int:pk>/duplicate/", views.concern_duplicate, name="concern-duplicate"),
     path("concerns/<int:pk>/redact/", views.concern_redact, name="concern-redact"),
     path("concerns/<int:pk>/review/dismiss/", views.concern_review_dismiss, name="concern-review-dismiss"),

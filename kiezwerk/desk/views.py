@@ -185,6 +185,7 @@ def _workspace(request, concern, bound=None, status=200):
         "category_form": forms.CategoryForm(district=district, initial={"category": concern.category_id}),
         "follow_up_form": forms.FollowUpForm(initial={"on": concern.follow_up_on}),
         "place_form": forms.PlaceForm(initial=forms.PlaceForm.initial_for(concern)),
+        "language_form": forms.LanguageForm(initial={"language": concern.language}),
         "streets": core_selectors.street_list(district=district),
         "duplicate_form": forms.DuplicateForm(),
         "redact_form": forms.RedactForm(initial={"field": "description", "text": concern.description}),
@@ -290,6 +291,18 @@ def concern_place(request, pk):
         concern_services.concern_place_correct(concern=concern, actor=request.user, **data)
 
     return _act(request, concern, "place_form", form, call, _("The address has been corrected."))
+
+
+@access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)
+@require_POST
+def concern_language(request, pk):
+    concern = concern_rules.concern_for_staff(request.user, pk)
+    form = forms.LanguageForm(request.POST)
+
+    def call(data):
+        concern_services.concern_language_set(concern=concern, actor=request.user, **data)
+
+    return _act(request, concern, "language_form", form, call, _("The language of the text has been corrected."))
 
 
 @access.requires(concern_rules.can_work_concern, load=concern_rules.staff_concern)

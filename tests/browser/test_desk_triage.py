@@ -16,8 +16,8 @@ def reported(district, category):
     concern, token = concern_services.concern_report(
         district=district,
         category=category,
-        title="Glasscherben am Spielplatz",
-        description="Neben der Schaukel liegen Scherben.",
+        title="Oyun parkında cam kırıkları",
+        description="Salıncağın yanında cam kırıkları var.",
         lat=lat,
         lon=lon,
         language="tr",
@@ -38,8 +38,8 @@ def test_manager_triages_replies_with_a_template_and_the_resident_reads_it(
     log_in(page, live_server, manager)
     page.goto(f"{live_server.url}/desk/{district.slug}/")
     axe_check(page)
-    page.get_by_role("link", name="Glasscherben am Spielplatz").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Glasscherben am Spielplatz")
+    page.get_by_role("link", name="Oyun parkında cam kırıkları").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Oyun parkında cam kırıkları")
     axe_check(page)
 
     page.select_option("#id_template", label="Weitergeleitet")

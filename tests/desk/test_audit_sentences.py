@@ -189,6 +189,7 @@ def samples(x):
             x.concern,
             {"before": "Donauwörther Straße 40", "after": "Donauwörther Straße 12a", "moved": True},
         ),
+        "concern.language_set": (x.concern, {"before": "de", "after": "tr"}),
         "concern.review_requested": (x.concern, {"entry": 1}),
         "concern.review_dismissed": (x.concern, {"entry": 1}),
         "street_contact.recorded": (x.street_contact, {}),

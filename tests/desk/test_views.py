@@ -105,7 +105,8 @@ def test_reply_with_a_template_in_the_residents_language(
     template = ReplyTemplate.objects.create(
         district=district, title="Weitergeleitet", texts={"de": "Wir haben es weitergeleitet.", "tr": "İlettik."}
     )
-    concern = report(district, category, language="tr", reporter_email="ayse@example.org")
+    title = "Kaldırımda bir haftadır eski yataklar duruyor"
+    concern = report(district, category, title=title, language="tr", reporter_email="ayse@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = desk.post(
             reverse("desk:concern-reply", args=[concern.pk]),
