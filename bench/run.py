@@ -18,9 +18,9 @@ from kiezwerk.concerns import opendata
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
-CASES = ("pages", "inbox", "ranking", "signup", "load")
+CASES = ("pages", "inbox", "ranking", "signup", "load", "lighthouse")
 DEFAULT = ("pages", "inbox", "ranking")  # load needs gunicorn and wrk; signup hashes passwords for a minute
-ON_DATA = {"pages", "inbox", "load"}  # the cases that need the filled bench districts
+ON_DATA = {"pages", "inbox", "load", "lighthouse"}  # the cases that need the filled bench districts
 VAR = Path(__file__).resolve().parent / "var"
 
 
@@ -107,7 +107,22 @@ def case_load(district):
     return result
 
 
-RUN = {"pages": case_pages, "inbox": case_inbox, "ranking": case_ranking, "signup": case_signup, "load": case_load}
+def case_lighthouse(district):
+    from bench import lighthouse
+
+    result = lighthouse.run(district)
+    lighthouse.report(result)
+    return result
+
+
+RUN = {
+    "pages": case_pages,
+    "inbox": case_inbox,
+    "ranking": case_ranking,
+    "signup": case_signup,
+    "load": case_load,
+    "lighthouse": case_lighthouse,
+}
 
 
 def main():
