@@ -110,13 +110,7 @@ def _build(district, snapped, cell, **filters):
 
 def _point_features(district, points):
     labels = {value: str(label) for value, label in ConcernStatus.choices}
-    language = get_language() or settings.LANGUAGE_CODE
-    names = {
-        pk: translations.get(language) or name
-        for pk, name, translations in Category.objects.filter(district=district).values_list(
-            "pk", "name", "translations"
-        )
-    }
+    names = {c.pk: c.label for c in Category.objects.filter(district=district).only("pk", "name", "translations")}
     url = reverse("concerns:concern-detail", args=[0]).replace("/0/", "/{}/")
     return [
         {

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from kiezwerk.core import geo
 from kiezwerk.core.models import Entry
@@ -114,9 +114,8 @@ def concern_nearby(*, lat, lon, category, radius_m=None, limit=5):
 
 def _open_data_rows(district):
     """Public concerns as plain rows for open data; no personal data."""
-    language = get_language() or settings.LANGUAGE_CODE
     categories = {
-        c.pk: (c.translations.get(language) or c.name, c.parent_id)
+        c.pk: (c.label, c.parent_id)
         for c in Category.objects.filter(district=district).only("pk", "name", "translations", "parent_id")
     }
     status_labels = dict(Concern._meta.get_field("status").flatchoices)
