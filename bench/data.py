@@ -378,7 +378,7 @@ def _timestamps_as_given():
 def _categories(district):
     """A two-level tree; returns the leaves a concern can be filed under."""
     tops = Category.objects.bulk_create(
-        Category(district=district, slug=f"g{i}", name=name, translations={"en": f"Group {i}"}, position=i)
+        Category(district=district, slug=f"g{i}", name_de=name, name_en=f"Group {i}", position=i)
         for i, name in enumerate(TOPS)
     )
     children = Category.objects.bulk_create(
@@ -386,8 +386,8 @@ def _categories(district):
             district=district,
             parent=top,
             slug=f"g{i}-{j}",
-            name=f"{top.name} {j + 1}",
-            translations={"en": f"Group {i}, kind {j + 1}"},
+            name_de=f"{top.name_de} {j + 1}",
+            name_en=f"Group {i}, kind {j + 1}",
             position=j,
             sensitive=(i, j) == (6, 1),
         )

@@ -52,12 +52,12 @@ def street(district):
 
 @pytest.fixture
 def category(district):
-    return CategoryFactory(district=district, slug="illegal-dumping", name="Wilder Müll")
+    return CategoryFactory(district=district, slug="illegal-dumping", name_de="Wilder Müll")
 
 
 @pytest.fixture
 def sensitive_category(district):
-    return CategoryFactory(district=district, slug="drugs", name="Spritzenfunde", sensitive=True)
+    return CategoryFactory(district=district, slug="drugs", name_de="Spritzenfunde", sensitive=True)
 
 
 def _user_with_role(kind, district):

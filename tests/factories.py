@@ -75,8 +75,8 @@ class CategoryFactory(factory.django.DjangoModelFactory):
         model = Category
 
     slug = factory.Sequence(lambda n: f"category-{n}")
-    name = factory.Sequence(lambda n: f"Kategorie {n}")
-    translations = factory.LazyAttribute(lambda o: {"en": f"Category {o.slug}"})
+    name_de = factory.Sequence(lambda n: f"Kategorie {n}")
+    name_en = factory.LazyAttribute(lambda o: f"Category {o.slug}")
 
 
 class ConcernFactory(factory.django.DjangoModelFactory):

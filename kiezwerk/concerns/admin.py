@@ -1,15 +1,21 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from translated_fields.admin import TranslatedFieldAdmin
 
 from kiezwerk.core.models import Entry
+from kiezwerk.core.services import district_touch
 
 from .models import Category, Concern
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     list_display = ["name", "parent", "district", "sensitive", "is_active", "position"]
     list_filter = ["district", "sensitive", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        district_touch(district=obj.district)  # the public pages and the map name it afresh
 
 
 class EntryInline(GenericTabularInline):

@@ -17,7 +17,7 @@ def _categories(event, lookup):
     """{slug: name in the page's language} of the event's district (one query per district and page)."""
     return lookup.once(
         ("concerns.category", event.district_id),
-        lambda: {c.slug: c.label for c in Category.objects.filter(district=event.district_id)},
+        lambda: {c.slug: c.name for c in Category.objects.filter(district=event.district_id)},
     )
 
 

@@ -110,12 +110,18 @@ class ReportForm(forms.Form):
         self.uploads_refused = uploads_refused
         tree = selectors.category_list(district=district)
         self.categories = categories_by_id(tree)
+        # The categories with a description, for "Which category fits?" beside the choice.
+        self.described = [
+            (top, [c for c in children if c.description])
+            for top, children in tree
+            if top.description or any(c.description for c in children)
+        ]
         choices = [("", _("Please choose"))]
         for top, children in tree:
             if children:
-                choices.append((top.label, [(str(c.pk), c.label) for c in children]))
+                choices.append((top.name, [(str(c.pk), c.name) for c in children]))
             else:
-                choices.append((str(top.pk), top.label))
+                choices.append((str(top.pk), top.name))
         self.fields["category"].choices = choices
 
     def clean_photos(self):
@@ -209,8 +215,8 @@ def category_filter_choices(tree):
     """Every category of a tree for a filter: a group (which includes its children), then its children."""
     choices = [("", _("All"))]
     for top, children in tree:
-        choices.append((str(top.pk), top.label))
-        choices += [(str(child.pk), f"– {child.label}") for child in children]
+        choices.append((str(top.pk), top.name))
+        choices += [(str(child.pk), f"– {child.name}") for child in children]
     return choices
 
 

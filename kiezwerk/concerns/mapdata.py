@@ -110,7 +110,7 @@ def _build(district, snapped, cell, **filters):
 
 def _point_features(district, points):
     labels = {value: str(label) for value, label in ConcernStatus.choices}
-    names = {c.pk: c.label for c in Category.objects.filter(district=district).only("pk", "name", "translations")}
+    names = {c.pk: c.name for c in Category.objects.filter(district=district).only("pk", *Category.name.fields)}
     url = reverse("concerns:concern-detail", args=[0]).replace("/0/", "/{}/")
     return [
         {

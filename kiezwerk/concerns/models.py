@@ -6,8 +6,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from translated_fields.utils import TranslatedFieldWithFallback
 
 # Moderation and PUBLIC_MODERATION are core's (any contribution is moderated alike); imported from here too.
 from kiezwerk.core.models import PUBLIC_MODERATION, Entry, Follower, Moderation, Redaction, TimeStampedModel
@@ -44,8 +45,16 @@ class Category(models.Model):
         "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     slug = models.SlugField(_("slug"), max_length=60)
-    name = models.CharField(_("name (German)"), max_length=100)
-    translations = models.JSONField(_("names in other languages"), default=dict, blank=True)
+    # name_de (required) … name_pl; `name` is the active language's, German when it has none.
+    name = TranslatedFieldWithFallback(models.CharField(_("name"), max_length=100))
+    description = TranslatedFieldWithFallback(
+        models.CharField(
+            _("description"),
+            max_length=200,
+            blank=True,
+            help_text=_("One sentence on what belongs in this category, shown on the report form."),
+        )
+    )
     sensitive = models.BooleanField(
         _("sensitive"), default=False, help_text=_("Concerns stay internal until a moderator has reviewed them.")
     )
@@ -55,16 +64,16 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name"]
+        ordering = ["position", "name_de"]
         constraints = [models.UniqueConstraint(fields=["district", "slug"], name="category_slug_per_district")]
 
     def __str__(self):
-        return self.label
+        return self.name
 
-    @property
-    def label(self):
-        """The name in the active language, German when there is none."""
-        return self.translations.get(get_language() or "de") or self.name
+    def names(self):
+        """{language code: name} for each language the category is named in (German always)."""
+        named = zip(Category.name.languages, Category.name.fields, strict=True)
+        return {code: getattr(self, field) for code, field in named if getattr(self, field)}
 
 
 class ConcernQuerySet(models.QuerySet):

@@ -51,7 +51,9 @@ def map_context(*, district):
 def category_list(*, district):
     """Active categories of a district with their parent, ordered as a tree (parents first)."""
     categories = list(
-        Category.objects.filter(district=district, is_active=True).select_related("parent").order_by("position", "name")
+        Category.objects.filter(district=district, is_active=True)
+        .select_related("parent")
+        .order_by("position", "name_de")
     )
     tops = [c for c in categories if c.parent_id is None]
     children = {}
@@ -115,8 +117,8 @@ def concern_nearby(*, lat, lon, category, radius_m=None, limit=5):
 def _open_data_rows(district):
     """Public concerns as plain rows for open data; no personal data."""
     categories = {
-        c.pk: (c.label, c.parent_id)
-        for c in Category.objects.filter(district=district).only("pk", "name", "translations", "parent_id")
+        c.pk: (c.name, c.parent_id)
+        for c in Category.objects.filter(district=district).only("pk", *Category.name.fields, "parent_id")
     }
     status_labels = dict(Concern._meta.get_field("status").flatchoices)
     url_pattern = settings.SITE_URL + reverse("concerns:concern-detail", args=[0]).replace("/0/", "/{}/")

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -230,9 +231,17 @@ def _core_verbs():
             "%(count)s report looked at by a moderator", "%(count)s reports looked at by a moderator", count
         ) % {"count": count}
 
+    def languages(event, lookup):
+        codes = event.data.get("languages")
+        if not codes:
+            return None
+        shown = dict(settings.CONTENT_LANGUAGES)
+        return gettext("Languages: %(languages)s") % {"languages": ", ".join(shown.get(c, c) for c in codes)}
+
     register(
         {
             "district.created": Verb(_("District created"), details=area),
+            "district.welcome_changed": Verb(_("Welcome text of the district changed"), details=languages),
             "district.updated": Verb(_("District boundary updated"), details=area),
             "mail.resent": _("Undelivered e-mail sent again"),
             "flag.resolved": Verb(_("Flags looked at by a moderator"), details=flags),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from translated_fields.utils import TranslatedFieldWithFallback
 
 from . import audit
 
@@ -32,6 +33,8 @@ class District(TimeStampedModel):
     max_lon = models.FloatField(editable=False)
     residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    # welcome_de … welcome_pl: the team's words on the district's page; `welcome` falls back to German.
+    welcome = TranslatedFieldWithFallback(models.TextField(_("welcome text"), max_length=600, blank=True))
     # Bumped whenever public data of the district changes (`services.district_touch`).
     data_version = models.PositiveIntegerField(default=0, editable=False)
     # The open-data files last built (`kiezwerk.concerns.opendata`): the data_version they show, when they were
@@ -377,3 +380,29 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.page}"
+
+
+class LegalText(models.Model):
+    """The operator's own text on a legal page (imprint, privacy notice), in each language (body_de … body_pl).
+
+    It stands beside the standard text the software brings in every catalogue: what only the operator can
+    say (who represents it, its data protection officer, its hosting) goes here.
+    """
+
+    class Page(models.TextChoices):
+        IMPRINT = "imprint", _("Imprint")
+        PRIVACY = "privacy", _("Privacy notice")
+
+    page = models.CharField(_("page"), max_length=20, choices=Page, unique=True)
+    body = TranslatedFieldWithFallback(
+        models.TextField(_("text"), max_length=20000, help_text=_("Plain text; an empty line starts a new paragraph."))
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("legal text")
+        verbose_name_plural = _("legal texts")
+        ordering = ["page"]
+
+    def __str__(self):
+        return self.get_page_display()

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from shapely import geometry as shapely_geometry
 from shapely.prepared import prep
 
-from .models import AccessibilityFeedback, District, Street
+from .models import AccessibilityFeedback, District, LegalText, Street
 
 # Prepared boundaries by district id, replaced when the boundary changes.
 _shapes = {}
@@ -56,6 +56,11 @@ def district_for_point(*, lat, lon):
 
 def street_list(*, district):
     return Street.objects.filter(district=district).only("name", "first_number", "last_number")
+
+
+def legal_text(page):
+    """The operator's own text for a legal page (LegalText.Page), or None when none was entered."""
+    return LegalText.objects.filter(page=page).first()
 
 
 def accessibility_feedback_list(*, district):

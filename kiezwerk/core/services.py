@@ -90,6 +90,33 @@ def street_save(*, district, name, line, first_number=1, last_number=1):
 _touch_hooks = []
 
 
+@transaction.atomic
+def district_welcome_set(*, district, texts, actor):
+    """The team's welcome text on the district's page, per language ({code: text}; German is the fallback).
+
+    Raises ValidationError (code "german_missing") for a translation without a German text.
+    """
+    field = District.welcome
+    texts = {code: (texts.get(code) or "").strip() for code in field.languages}
+    if not texts[field.languages[0]] and any(texts.values()):
+        raise ValidationError(
+            _("Please write the German text first: it is shown in every language that has no translation."),
+            code="german_missing",
+        )
+    district = District.objects.select_for_update().get(pk=district.pk)
+    before = {code: getattr(district, name) for code, name in zip(field.languages, field.fields, strict=True)}
+    changed = [code for code in field.languages if texts[code] != before[code]]
+    if not changed:
+        return district
+    for code, name in zip(field.languages, field.fields, strict=True):
+        setattr(district, name, texts[code])
+    district.full_clean()
+    district.save(update_fields=field.fields)
+    district_touch(district=district)
+    audit_record(actor=actor, verb="district.welcome_changed", target=district, district=district, languages=changed)
+    return district
+
+
 def district_touch_hook(function):
     _touch_hooks.append(function)
     return function

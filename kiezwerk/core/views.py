@@ -34,13 +34,13 @@ def home(request):
 @access.public
 @require_GET
 def privacy(request):
-    return render(request, "core/privacy.html", {"operator": settings})
+    return render(request, "core/privacy.html", {"operator": settings, "legal": selectors.legal_text("privacy")})
 
 
 @access.public
 @require_GET
 def imprint(request):
-    return render(request, "core/imprint.html", {"operator": settings})
+    return render(request, "core/imprint.html", {"operator": settings, "legal": selectors.legal_text("imprint")})
 
 
 @access.public

@@ -30,7 +30,8 @@ from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, Moderation, Support
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import places
-from kiezwerk.core.services import district_load, district_touch, street_save
+from kiezwerk.core.models import District
+from kiezwerk.core.services import district_load, district_touch, district_welcome_set, street_save
 from kiezwerk.demo.network import NETWORK_DATA, PARTNER_LOGIN, network_load
 from kiezwerk.desk import services as desk_services
 from kiezwerk.desk.models import FieldNote, ReplyTemplate
@@ -62,6 +63,8 @@ def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA)
             residents=spec["residents"],
             boundary=spec["boundary"],
         )
+        welcome = {code: spec.get(f"welcome_{code}", "") for code in District.welcome.languages}
+        district_welcome_set(district=district, texts=welcome, actor=None)
         streets = {
             s["name"]: street_save(
                 district=district,
@@ -105,8 +108,8 @@ def _category_save(district, spec, parent, position):
         slug=spec["slug"],
         defaults={
             "parent": parent,
-            "name": spec["name_de"],
-            "translations": {"en": spec["name_en"]},
+            **{f"name_{code}": spec.get(f"name_{code}", "") for code in Category.name.languages},
+            **{f"description_{code}": spec.get(f"description_{code}", "") for code in Category.name.languages},
             "sensitive": spec.get("sensitive", False),
             "position": position,
             "is_active": True,

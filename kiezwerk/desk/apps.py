@@ -18,6 +18,7 @@ class DeskConfig(AppConfig):
                 (_("Reply templates"), "desk:templates"),
                 (_("Audit trail"), "desk:audit"),
                 (_("Posters"), "desk:poster"),
+                (_("Welcome text"), "desk:welcome"),
             ]
         ):
             shell.register(label, url_name, position=10 * position)

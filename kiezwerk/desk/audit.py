@@ -80,9 +80,7 @@ def _date(moment):
 def street_contact_names(ids, viewer):
     contacts = StreetContact.objects.filter(pk__in=ids).select_related("topic")
     return {
-        str(c.pk): Name(
-            gettext("Street contact of %(date)s: %(topic)s") % {"date": _date(c.at), "topic": c.topic.label}
-        )
+        str(c.pk): Name(gettext("Street contact of %(date)s: %(topic)s") % {"date": _date(c.at), "topic": c.topic.name})
         for c in contacts
     }
 

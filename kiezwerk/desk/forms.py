@@ -15,6 +15,7 @@ from kiezwerk.concerns.models import Channel, ConcernStatus, RedactionField
 from kiezwerk.concerns.services import TRANSITIONS
 from kiezwerk.core.forms import DATE_INPUT
 from kiezwerk.core.intake import places
+from kiezwerk.core.models import District
 from kiezwerk.core.selectors import district_contains
 
 from . import selectors
@@ -43,9 +44,9 @@ def category_choices(district, blank):
     choices = [("", blank)]
     for top, children in _tree(district):
         if children:
-            choices.append((top.label, [(str(c.pk), c.label) for c in children]))
+            choices.append((top.name, [(str(c.pk), c.name) for c in children]))
         else:
-            choices.append((str(top.pk), top.label))
+            choices.append((str(top.pk), top.name))
     return choices
 
 
@@ -533,7 +534,7 @@ class ReplyTemplateForm(forms.Form):
                 label=name,
                 required=code == "de",
                 max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "auto"}),
             )
 
     def text_fields(self):
@@ -543,6 +544,27 @@ class ReplyTemplateForm(forms.Form):
         data = self.cleaned_data
         texts = {code: data.get(f"text_{code}", "") for code, _name in settings.CONTENT_LANGUAGES}
         return {"title": data["title"], "texts": texts, "position": data["position"] or 0}
+
+
+class WelcomeForm(forms.Form):
+    """The district's welcome text in each language, each field labelled in its own language."""
+
+    def __init__(self, *args, district, **kwargs):
+        field = District.welcome
+        initial = {name: getattr(district, name) for name in field.fields}
+        super().__init__(*args, initial=initial, **kwargs)
+        names = dict(settings.CONTENT_LANGUAGES)
+        for code, name in zip(field.languages, field.fields, strict=True):
+            self.fields[name] = forms.CharField(
+                label=names[code],
+                required=False,
+                max_length=600,
+                widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": "auto"}),
+            )
+
+    def texts(self):
+        field = District.welcome
+        return {code: self.cleaned_data[name] for code, name in zip(field.languages, field.fields, strict=True)}
 
 
 class AuditFilterForm(forms.Form):

@@ -124,10 +124,8 @@ def inbox(
             "created_at",
             "follow_up_on",
             "supporter_count",
-            "category__name",
-            "category__translations",
-            "category__parent__name",
-            "category__parent__translations",
+            *(f"category__{field}" for field in Category.name.fields),
+            *(f"category__parent__{field}" for field in Category.name.fields),
             "assignee__email",
             "assignee__display_name",
         )
@@ -298,7 +296,14 @@ def concern_related(*, concern, radius_m=250, limit=8):
         .exclude(pk=concern.pk)
         .select_related("category")
         .only(
-            "pk", "title", "language", "status", "lat", "lon", "created_at", "category__name", "category__translations"
+            "pk",
+            "title",
+            "language",
+            "status",
+            "lat",
+            "lon",
+            "created_at",
+            *(f"category__{f}" for f in Category.name.fields),
         )
         .order_by("-created_at")[:200]
     )

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<slug:slug>/templates/<int:template_id>/delete/", views.template_delete, name="template-delete"),
     path("<slug:slug>/audit/", views.audit, name="audit"),
     path("<slug:slug>/posters/", views.poster, name="poster"),
+    path("<slug:slug>/welcome/", views.welcome, name="welcome"),
     path("<slug:slug>/privacy/", views.privacy, name="privacy"),
     path("<slug:slug>/mail/", views.mail, name="mail"),
     path("<slug:slug>/mail/<int:mail_id>/resend/", views.mail_resend, name="mail-resend"),

@@ -553,6 +553,26 @@ def template_delete(request, slug, template_id):
     return redirect("desk:templates", slug=slug)
 
 
+# The district's welcome text ---------------------------------------------------------------------------
+
+
+@access.requires(rules.can_use_desk, load=rules.district)
+@require_http_methods(["GET", "POST"])
+def welcome(request, slug):
+    district = rules.district_for(request.user, slug)
+    form = forms.WelcomeForm(request.POST or None, district=district)
+    if form.is_valid():
+        try:
+            core_services.district_welcome_set(district=district, texts=form.texts(), actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The welcome text has been saved."))
+            return redirect("desk:welcome", slug=slug)
+    context = {"district": district, "form": form}
+    return render(request, "desk/welcome.html", context, status=400 if form.errors else 200)
+
+
 # Audit ---------------------------------------------------------------------------------------------
 
 # The machine-readable columns, then the row in words (in the language of the request).

@@ -189,7 +189,7 @@ def test_csv_header_licence_and_download_name(client, district, category):
 
 
 def test_files_are_german_whatever_language_the_change_came_in(client, district):
-    category = CategoryFactory(district=district, name="Wilder Müll", translations={"en": "Fly-tipping"})
+    category = CategoryFactory(district=district, name_de="Wilder Müll", name_en="Fly-tipping")
     ConcernFactory(district=district, category=category, title="Eins")
     with translation.override("en"):
         opendata.build(district.pk)

@@ -110,7 +110,7 @@ def test_reporter_contact_is_never_public(client, district, category):
 
 
 def test_list_filters_and_paginates(client, district, category):
-    other = CategoryFactory(district=district, name="Beleuchtung")
+    other = CategoryFactory(district=district, name_de="Beleuchtung")
     ConcernFactory.create_batch(25, district=district, category=category)
     ConcernFactory(district=district, category=other, title="Laterne dunkel", status="resolved")
     url = reverse("concerns:concern-list", args=[district.slug])
@@ -127,8 +127,8 @@ def test_list_filters_and_paginates(client, district, category):
 
 
 def test_parent_category_filter_includes_children(client, district):
-    parent = CategoryFactory(district=district, name="Müll")
-    child = CategoryFactory(district=district, parent=parent, name="Sperrmüll")
+    parent = CategoryFactory(district=district, name_de="Müll")
+    child = CategoryFactory(district=district, parent=parent, name_de="Sperrmüll")
     ConcernFactory(district=district, category=child)
     url = reverse("concerns:concern-list", args=[district.slug])
     assert client.get(url, {"category": parent.pk}).context["page"].paginator.count == 1

@@ -34,7 +34,7 @@ def test_switcher_form_offers_the_other_language_and_current_path(client, distri
 
 
 def test_category_names_follow_the_language(client, district, category):
-    category.translations = {"en": "Illegal dumping"}
+    category.name_en = "Illegal dumping"
     category.save()
     url = reverse("concerns:report", args=[district.slug])
     assert "Wilder Müll" in client.get(url).content.decode()
@@ -92,3 +92,30 @@ def test_the_check_fails_when_a_catalogue_lacks_a_string(settings, tmp_path):
     catalogue.save(str(path))
     with pytest.raises(CommandError, match=r"tr/LC_MESSAGES/django.po: missing: 'Report a concern'"):
         call_command("checktranslations")
+
+
+def test_the_check_fails_when_the_code_has_a_string_the_catalogues_lack(settings, tmp_path):
+    import shutil
+
+    import polib
+    from django.core.management import CommandError, call_command
+
+    shutil.copytree(settings.LOCALE_PATHS[0], tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    for code, _name in settings.LANGUAGES:  # gone from every catalogue, as when a new string was never added
+        path = tmp_path / f"locale/{code}/LC_MESSAGES/django.po"
+        catalogue = polib.pofile(str(path))
+        catalogue.remove(next(e for e in catalogue if e.msgid == "Which category fits?"))
+        catalogue.save(str(path))
+    with pytest.raises(CommandError, match=r"not in the catalogue \(make messages\): 'Which category fits\?'"):
+        call_command("checktranslations")
+
+
+def test_the_strings_are_read_from_code_and_templates(tmp_path):
+    from kiezwerk.core.management.commands.checktranslations import source_entries
+
+    package = tmp_path / "pkg"
+    (package / "templates").mkdir(parents=True)
+    (package / "views.py").write_text('from django.utils.translation import gettext as _\n_("From the code")\n')
+    (package / "templates/page.html").write_text('{% load i18n %}{% translate "From a template" context "x" %}')
+    assert source_entries(package) >= {(None, "From the code"), ("x", "From a template")}

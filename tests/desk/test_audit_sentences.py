@@ -84,7 +84,7 @@ def test_a_status_change_reads_as_a_german_sentence_with_before_after_and_actor(
 
 
 def test_assignment_category_and_follow_up_read_with_their_labels(desk, district, concern, category, werner):
-    graffiti = CategoryFactory(district=district, slug="graffiti", name="Graffiti")
+    graffiti = CategoryFactory(district=district, slug="graffiti", name_de="Graffiti")
     concern_services.concern_assign(concern=concern, actor=werner, assignee=werner)
     concern_services.concern_categorise(concern=concern, actor=werner, category=graffiti)
     concern_services.concern_follow_up(concern=concern, actor=werner, on=date(2030, 5, 1))
@@ -157,6 +157,7 @@ def samples(x):
     return {
         "district.created": (x.district, {"area_km2": 2.345}),
         "district.updated": (x.district, {"area_km2": 2.5}),
+        "district.welcome_changed": (x.district, {"languages": ["de", "ar"]}),
         "mail.resent": (x.mail, {"purpose": "concerns/email/update"}),
         "flag.resolved": (x.concern, {"flags": 2}),
         "accessibility.answered": (x.feedback, {"mailed": True}),
@@ -244,7 +245,7 @@ class Things:
 
     def __init__(self, district, category, organisation):
         self.district = district
-        CategoryFactory(district=district, slug="graffiti", name="Graffiti")
+        CategoryFactory(district=district, slug="graffiti", name_de="Graffiti")
         self.concern = ConcernFactory(district=district, category=category, title=TITLE)
         self.original = ConcernFactory(district=district, category=category, title="Sofa am Spielplatz")
         self.mail = OutboxMail.objects.create(

@@ -134,7 +134,7 @@ def test_inbox_query_count_is_bounded(district, manager, django_assert_max_num_q
     with django_assert_max_num_queries(2):  # the category's children, the page
         rows = list(inbox(district=district, category=parent, text="Matratzen", today=today)[:25])
         shown = [
-            (c.pk, c.title, c.category.label, c.category.parent.label, str(c.assignee or ""), c.urgency) for c in rows
+            (c.pk, c.title, c.category.name, c.category.parent.name, str(c.assignee or ""), c.urgency) for c in rows
         ]
     assert len(shown) == 25
 

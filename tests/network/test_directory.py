@@ -75,7 +75,7 @@ def test_directory_lists_whom_the_district_is_served_by(desk, city_district, oth
 
 
 def test_directory_filters(desk, district):
-    CategoryFactory(district=district, slug="youth", name="Jugend")
+    CategoryFactory(district=district, slug="youth", name_de="Jugend")
     organisation(district, "Jugendhaus", topics=["youth"], languages=["de", "tr"], visibility=Visibility.PUBLIC)
     organisation(district, "Moschee", kind=OrganisationKind.RELIGIOUS, languages=["ar"], competencies="Übersetzen")
     url = reverse("network:directory", args=[district.slug])
@@ -195,7 +195,7 @@ def test_contact_services_refuse_bad_input(district, other_district, manager):
 
 
 def test_organisation_form_creates_and_edits(desk, district, manager):
-    CategoryFactory(district=district, slug="youth", name="Jugend")
+    CategoryFactory(district=district, slug="youth", name_de="Jugend")
     url = reverse("network:organisation-create", args=[district.slug])
     data = {
         "name": "Jugendhaus Kiez",

@@ -35,8 +35,8 @@ CONTACT_HEADER = "Name;Funktion;Organisation;E-Mail;Telefon;Rechtsgrundlage;Zule
 def city_district(district):
     district.city = "Augsburg"
     district.save(update_fields=["city"])
-    CategoryFactory(district=district, slug="illegal-dumping", name="Wilder Müll")
-    CategoryFactory(district=district, slug="youth", name="Jugend")
+    CategoryFactory(district=district, slug="illegal-dumping", name_de="Wilder Müll")
+    CategoryFactory(district=district, slug="youth", name_de="Jugend")
     return district
 
 
@@ -593,12 +593,10 @@ def test_wrong_methods_are_refused(desk, city_district):
 def topics(city_district):
     """Besides the fixture's "Wilder Müll" (illegal-dumping) and "Jugend" (youth): a group, a topic in it, a comma."""
     waste = CategoryFactory(
-        district=city_district, slug="waste", name="Müll und Sauberkeit", translations={"en": "Waste and cleanliness"}
+        district=city_district, slug="waste", name_de="Müll und Sauberkeit", name_en="Waste and cleanliness"
     )
-    CategoryFactory(
-        district=city_district, slug="dog-waste", parent=waste, name="Hundekot", translations={"en": "Dog waste"}
-    )
-    CategoryFactory(district=city_district, slug="parking", name="Parken, Halten", translations={"en": "Parking"})
+    CategoryFactory(district=city_district, slug="dog-waste", parent=waste, name_de="Hundekot", name_en="Dog waste")
+    CategoryFactory(district=city_district, slug="parking", name_de="Parken, Halten", name_en="Parking")
     return city_district
 
 
@@ -643,9 +641,9 @@ def test_unknown_topic_is_a_translated_error_naming_the_value_and_the_topics(des
 
 
 def test_a_name_of_several_topics_asks_for_the_code(topics):
-    other = CategoryFactory(district=topics, slug="other", name="Sonstiges")
-    CategoryFactory(district=topics, slug="other-waste", parent=Category.objects.get(slug="waste"), name="Sonstiges")
-    CategoryFactory(district=topics, slug="other-other", parent=other, name="Sonstiges")
+    other = CategoryFactory(district=topics, slug="other", name_de="Sonstiges")
+    CategoryFactory(district=topics, slug="other-waste", parent=Category.objects.get(slug="waste"), name_de="Sonstiges")
+    CategoryFactory(district=topics, slug="other-other", parent=other, name_de="Sonstiges")
     preview = preview_of(topics, "Name;Art;Themen", "A;Verein;Sonstiges", "B;Verein;Müll und Sauberkeit › Sonstiges")
     assert set(row_errors(preview)) == {2}
     assert "Sonstiges" in row_errors(preview)[2]

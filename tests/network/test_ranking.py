@@ -22,17 +22,17 @@ def city_district(db):
 
 @pytest.fixture
 def waste(city_district):
-    return CategoryFactory(district=city_district, slug="waste", name="Müll")
+    return CategoryFactory(district=city_district, slug="waste", name_de="Müll")
 
 
 @pytest.fixture
 def dumping(city_district, waste):
-    return CategoryFactory(district=city_district, slug="illegal-dumping", name="Wilder Müll", parent=waste)
+    return CategoryFactory(district=city_district, slug="illegal-dumping", name_de="Wilder Müll", parent=waste)
 
 
 @pytest.fixture
 def bins(city_district, waste):
-    return CategoryFactory(district=city_district, slug="overflowing-bins", name="Mülleimer", parent=waste)
+    return CategoryFactory(district=city_district, slug="overflowing-bins", name_de="Mülleimer", parent=waste)
 
 
 def organisation(name, district=None, topics=("illegal-dumping",), **fields):
@@ -188,7 +188,7 @@ def test_queries_are_bounded(city_district, dumping, bins, django_assert_max_num
 
 def test_what_an_organisation_is_for_weighs_above_a_mere_history_of_referrals(city_district, waste):
     """The waste office, whose topic is bulky waste, comes before an association that was merely sent such cases."""
-    bulky = CategoryFactory(district=city_district, slug="bulky-waste", name="Sperrmüll", parent=waste)
+    bulky = CategoryFactory(district=city_district, slug="bulky-waste", name_de="Sperrmüll", parent=waste)
     organisation("Amt für Abfallwirtschaft", city_district, topics=["bulky-waste"])
     helpers = organisation("Nachbarschaftshilfe e.V.", city_district, topics=["neighbourly-help"])
     for days in (80, 60, 40, 20):

@@ -27,15 +27,15 @@ def topic_choices(district):
     if not hasattr(district, "_network_topics"):
         choices = []
         for top, children in _tree(district):
-            choices.append((top.slug, top.label))
-            choices.extend((child.slug, f"{top.label} › {child.label}") for child in children)
+            choices.append((top.slug, top.name))
+            choices.extend((child.slug, f"{top.name} › {child.name}") for child in children)
         district._network_topics = choices
     return district._network_topics
 
 
 def topic_labels(district):
     """{slug: label} of the district's categories, each under its own name only."""
-    return {c.slug: c.label for top, children in _tree(district) for c in [top, *children]}
+    return {c.slug: c.name for top, children in _tree(district) for c in [top, *children]}
 
 
 def language_choices():

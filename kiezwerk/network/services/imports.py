@@ -307,13 +307,13 @@ def _topic_key(text):
 
 def district_topics(district):
     """The district's topics for reading a file: codes (category slugs) and names in every language."""
-    categories = list(district.categories.select_related("parent").order_by("position", "name"))
+    categories = list(district.categories.select_related("parent").order_by("position", "name_de"))
     names = {}
     for category in categories:
-        own = {"de": category.name, **category.translations}
+        own = category.names()
         labels = list(own.values())
         if category.parent:
-            group = {"de": category.parent.name, **category.parent.translations}
+            group = category.parent.names()
             labels += [f"{group.get(language, group['de'])} › {name}" for language, name in own.items()]
         for label in labels:
             if isinstance(label, str) and label.strip():
@@ -321,7 +321,7 @@ def district_topics(district):
     return Topics(
         codes={_topic_key(category.slug): category.slug for category in categories},
         names=names,
-        offered=[category.label for category in categories if category.is_active],
+        offered=[category.name for category in categories if category.is_active],
     )
 
 

@@ -83,7 +83,7 @@ def _page(request, district, form, preview=None, token="", status=200):
         "kinds": OrganisationKind.choices,
         "legal_bases": LegalBasis.choices,
         "visibilities": Visibility.choices,
-        "topics": district.categories.order_by("position", "name"),
+        "topics": district.categories.order_by("position", "name_de"),
     }
     return render(request, "network/io/import.html", context, status=status)
 
