@@ -20,11 +20,18 @@ from shapely.geometry import Point, Polygon
 
 DEFAULT = Path(__file__).with_name("oberhausen.json")
 
+# The languages of the category names and descriptions and of the welcome text; German is the source.
+TEXT_LANGS = ["de", "en", "tr", "ar", "ru", "uk", "pl"]
+NAME_KEYS = {f"name_{code}" for code in TEXT_LANGS}
+DESCRIPTION_KEYS = {f"description_{code}" for code in TEXT_LANGS}
+WELCOME_KEYS = {f"welcome_{code}" for code in TEXT_LANGS}
+NAME_MAX, DESCRIPTION_MAX, WELCOME_MAX = 100, 200, 600
+
 TOP_KEYS = {"district", "streets", "categories", "concerns"}
-DISTRICT_KEYS = {"name", "slug", "city", "residents", "boundary"}
+DISTRICT_KEYS = {"name", "slug", "city", "residents", "boundary"} | WELCOME_KEYS
 STREET_KEYS = {"name", "first_number", "last_number", "line"}
-CATEGORY_KEYS = {"slug", "name_de", "name_en", "sensitive", "children"}
-CHILD_KEYS = {"slug", "name_de", "name_en", "sensitive"}
+CHILD_KEYS = {"slug", "sensitive"} | NAME_KEYS | DESCRIPTION_KEYS
+CATEGORY_KEYS = CHILD_KEYS | {"children"}
 CONCERN_KEYS = {
     "category",
     "title",
@@ -53,6 +60,7 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE_RE = re.compile(r"(\+\d[\d ()/-]{6,}|\b0\d{2,5}[ /-]?\d{3,}\b)")
 ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+INFORMAL_RE = re.compile(r"\b(du|dich|dir|dein\w*)\b")
 
 # The desk (oberhausen_desk.json).
 DESK_KEYS = {"reply_templates", "concerns", "duplicates", "street_contacts", "field_notes"}
@@ -107,9 +115,30 @@ def walk_text(c, label, text):
         c.err(f"{label}: looks like a phone number")
 
 
+def check_texts(c, where, node, prefix, limit):
+    """node's <prefix>_<code> for every language: a non-empty string of at most `limit` characters, in its script."""
+    for code in TEXT_LANGS:
+        label = f"{where}.{prefix}_{code}"
+        text = node.get(f"{prefix}_{code}")
+        if not isinstance(text, str) or not text.strip():
+            c.err(f"{label}: must be a non-empty string")
+            continue
+        walk_text(c, label, text)
+        if len(text) > limit:
+            c.err(f"{label}: {len(text)} characters, at most {limit}")
+        if text != text.strip():
+            c.err(f"{label}: leading or trailing whitespace")
+        check_script(c, label, code, text)
+        if code == "de" and INFORMAL_RE.search(text):
+            c.err(f"{label}: address residents formally (Sie)")
+        if code != "de" and prefix != "name" and text == node.get(f"{prefix}_de"):
+            c.err(f"{label}: same as the German text (not translated?)")
+
+
 def check_district(c, d):
     if not c.keys(d, DISTRICT_KEYS, "district"):
         return None
+    check_texts(c, "district", d, "welcome", WELCOME_MAX)
     for k, v in (("name", "Oberhausen"), ("slug", "oberhausen"), ("city", "Augsburg"), ("residents", 25000)):
         if d[k] != v:
             c.err(f"district.{k} should be {v!r}, is {d[k]!r}")
@@ -195,8 +224,8 @@ def check_categories(c, cats):
                 c.err(f"category slug {slug!r} is not lowercase ascii with hyphens")
             if slug in slugs:
                 c.err(f"category slug {slug!r} is not unique")
-            if not node.get("name_de") or not node.get("name_en"):
-                c.err(f"category {slug!r}: name_de and name_en are required")
+            check_texts(c, f"category {slug!r}", node, "name", NAME_MAX)
+            check_texts(c, f"category {slug!r}", node, "description", DESCRIPTION_MAX)
             if not isinstance(node.get("sensitive"), bool):
                 c.err(f"category {slug!r}: sensitive must be true/false")
             want_sensitive = parent == "safety"
@@ -326,9 +355,9 @@ def check_concerns(c, concerns, streets, slugs):
 def check_script(c, where, lang, text):
     if lang == "ar" and not ARABIC_RE.search(text):
         c.err(f"{where}: language ar but no Arabic script")
-    if lang == "ru" and not CYRILLIC_RE.search(text):
-        c.err(f"{where}: language ru but no Cyrillic script")
-    if lang in ("de", "tr", "en") and (ARABIC_RE.search(text) or CYRILLIC_RE.search(text)):
+    if lang in ("ru", "uk") and not CYRILLIC_RE.search(text):
+        c.err(f"{where}: language {lang} but no Cyrillic script")
+    if lang in ("de", "tr", "en", "pl") and (ARABIC_RE.search(text) or CYRILLIC_RE.search(text)):
         c.err(f"{where}: language {lang} but text contains Arabic/Cyrillic script")
 
 
@@ -374,7 +403,7 @@ def check_desk(c, desk, streets, slugs, concerns):
                 if not text.strip():
                     c.err(f"{where}.texts.{lang}: empty")
                 check_script(c, f"{where}.texts.{lang}", lang, text)
-        if isinstance(t["texts"].get("de"), str) and re.search(r"\b(du|dich|dir|dein\w*)\b", t["texts"]["de"]):
+        if isinstance(t["texts"].get("de"), str) and INFORMAL_RE.search(t["texts"]["de"]):
             c.err(f"{where}.texts.de: address residents formally (Sie)")
 
     for i, w in enumerate(desk["concerns"]):
