@@ -49,6 +49,8 @@ def test_public_and_desk_pages_show_no_german_left(client, district, manager, co
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     pages.get(reverse("desk:inbox", args=[district.slug]))
     pages.get(reverse("desk:concern", args=[concern.pk]))
+    pages.get(reverse("desk:welcome", args=[district.slug]))
+    pages.get(reverse("desk:poster", args=[district.slug]))
     with translation.override(language):
         assert gettext("Report a concern") in pages.texts["GET / "]  # the check reads the page's own text
     assert len(pieces) > 500
