@@ -7,9 +7,21 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
-  document.querySelectorAll(".scroll-row [aria-current=page]").forEach(function (current) {
-    var row = current.closest(".scroll-row");
-    var offset = current.getBoundingClientRect().left - row.getBoundingClientRect().left;
-    if (offset + current.offsetWidth > row.clientWidth) { row.scrollLeft += offset - 16; }
-  });
+  // The row starts on the left, or on the right on a right-to-left page: a link cut off is scrolled to
+  // 16 px from the row's start. Again once the web fonts are in (the Arabic font changes the widths).
+  function showCurrent() {
+    document.querySelectorAll(".scroll-row [aria-current=page]").forEach(function (current) {
+      var row = current.closest(".scroll-row");
+      var box = row.getBoundingClientRect();
+      var link = current.getBoundingClientRect();
+      if (link.left >= box.left && link.right <= box.right) { return; }
+      if (getComputedStyle(row).direction === "rtl") {
+        row.scrollLeft += link.right - box.right + 16;
+      } else {
+        row.scrollLeft += link.left - box.left - 16;
+      }
+    });
+  }
+  showCurrent();
+  if (document.fonts) { document.fonts.ready.then(showCurrent); }
 })();
