@@ -259,3 +259,20 @@ def test_entries_wait_for_a_new_login_when_the_session_has_ended(round_page, liv
     open_round(page, live_server, district)
     expect(page.locator("#pending")).to_be_hidden()
     assert StreetContact.objects.get().author == manager
+
+
+def test_an_arabic_round_keeps_its_arabic_font_for_use_offline(page, live_server, district, category, street, manager):
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/desk/{district.slug}/round/")
+    offline_ready(page)
+    kept = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+            }
+            return urls;
+        }"""
+    )
+    assert any("NotoSansArabic-Regular" in url and url.endswith(".woff2") for url in kept), kept

@@ -556,10 +556,18 @@
     navigator.serviceWorker.register(script.href, { scope: new URL("./", script).pathname }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
+      return document.fonts ? document.fonts.ready.then(function () { return registration; }) : registration;
+    }).then(function (registration) {
       var urls = [location.pathname];
       each(document.querySelectorAll("link[rel=stylesheet][href], script[src], img[src], link[rel=icon][href]"), function (el) {
         urls.push(el.href || el.src);
       });
+      // The web fonts this page loaded (the Arabic one on an Arabic page), so the round reads the same offline.
+      if (window.performance && performance.getEntriesByType) {
+        each(performance.getEntriesByType("resource"), function (entry) {
+          if (/\.woff2$/.test(new URL(entry.name).pathname)) urls.push(entry.name);
+        });
+      }
       if (registration.active) registration.active.postMessage({ type: "keep", urls: urls });
     }).catch(function () { /* the page works online without it */ });
   }
