@@ -71,7 +71,6 @@ format: $(VENV)/.installed
 # Extract new strings into the catalogues (then translate and commit them).
 messages: $(VENV)/.installed
 	cd kiezwerk && ../$(PY) ../manage.py makemessages -l de -l en -l tr -l ar -l ru -l uk -l pl --no-obsolete --add-location=file
-	cd kiezwerk && ../$(PY) ../manage.py makemessages -d djangojs -l de -l en --no-obsolete --add-location=file
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
