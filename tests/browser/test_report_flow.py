@@ -149,3 +149,17 @@ def test_use_my_location_sets_the_place(browser, live_server, district, category
     placed = [float(part) for part in page.locator("input[name=location]").input_value().split(",")]
     assert placed == pytest.approx([lat, lon], abs=1e-5)
     context.close()
+
+
+def test_support_on_the_concern_page_is_counted_in_place(page, live_server, district, category):
+    """The concern page loads htmx (pages without hx- attributes do not): the support is sent in the
+    background, the box is replaced and the thanks are announced in the live region, without a new page."""
+    concern = ConcernFactory(district=district, category=category, title="Bank kaputt")
+    page.goto(f"{live_server.url}{concern.get_absolute_url()}")
+    page.evaluate("window.samePage = true")
+    page.get_by_role("button", name="Betrifft mich auch").click()
+    expect(page.locator("#announce")).to_contain_text("Vielen Dank: Ihre Unterstützung wurde gezählt.")
+    expect(page.locator("#supporter-count")).to_have_text("1 Person aus der Nachbarschaft unterstützt das.")
+    assert page.evaluate("window.samePage") is True
+    concern.refresh_from_db()
+    assert concern.supporter_count == 1
