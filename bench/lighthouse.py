@@ -75,6 +75,12 @@ def run(district):
         ("list", reverse("concerns:concern-list", args=[slug])),
         ("concern", concern_urls(district, 1)[0]),
     ]
+    only = [name.strip() for name in os.environ.get("BENCH_LIGHTHOUSE_PAGES", "").split(",") if name.strip()]
+    unknown = sorted(set(only) - {name for name, _ in pages})
+    if unknown:
+        names = ", ".join(name for name, _ in pages)
+        raise SystemExit(f"BENCH_LIGHTHOUSE_PAGES: unknown {', '.join(unknown)}; name some of {names}")
+    pages = [(name, path) for name, path in pages if not only or name in only]
     rows = []
     try:
         subprocess.run(

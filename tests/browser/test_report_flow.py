@@ -48,6 +48,32 @@ def test_resident_reports_on_a_phone_with_photo_and_finds_it_on_the_map(
     expect(page.locator(".leaflet-popup-content a")).to_have_text("Sperrmüll an der Ecke")
 
 
+# The layout shifts the page has had, as Lighthouse's CLS counts them (not those right after an input).
+LAYOUT_SHIFTS = """(() => {
+  const observer = new PerformanceObserver(() => {});
+  observer.observe({type: "layout-shift", buffered: true});
+  const entries = observer.takeRecords();
+  observer.disconnect();
+  return entries.filter(entry => !entry.hadRecentInput).map(entry => entry.value);
+})()"""
+
+
+def test_the_map_arriving_moves_nothing_on_the_page(page, live_server, district, category, street):
+    """The place picker has its room from the start: the map filling it shifts nothing below it."""
+    page.goto(f"{live_server.url}/districts/{district.slug}/report/")
+    expect(page.locator("#map .kw-boundary")).to_be_visible()
+    expect(page.locator("#locate-me")).to_be_visible()
+    assert page.evaluate(LAYOUT_SHIFTS) == []
+
+
+def test_without_the_map_script_the_picker_is_hidden(page, live_server, district, category, street):
+    """JavaScript runs but the map cannot be loaded (e.g. a flaky connection): no empty map box, the address."""
+    page.route("**/vendor/leaflet/*.js", lambda route: route.abort())
+    page.goto(f"{live_server.url}/districts/{district.slug}/report/")
+    expect(page.locator(".map-picker")).to_be_hidden()
+    expect(page.locator("input[name=street]")).to_be_visible()
+
+
 def test_report_works_without_javascript_by_address(page_without_js, live_server, district, category, street):
     page = page_without_js
     page.goto(f"{live_server.url}/districts/{district.slug}/report/")
@@ -123,3 +149,17 @@ def test_use_my_location_sets_the_place(browser, live_server, district, category
     placed = [float(part) for part in page.locator("input[name=location]").input_value().split(",")]
     assert placed == pytest.approx([lat, lon], abs=1e-5)
     context.close()
+
+
+def test_support_on_the_concern_page_is_counted_in_place(page, live_server, district, category):
+    """The concern page loads htmx (pages without hx- attributes do not): the support is sent in the
+    background, the box is replaced and the thanks are announced in the live region, without a new page."""
+    concern = ConcernFactory(district=district, category=category, title="Bank kaputt")
+    page.goto(f"{live_server.url}{concern.get_absolute_url()}")
+    page.evaluate("window.samePage = true")
+    page.get_by_role("button", name="Betrifft mich auch").click()
+    expect(page.locator("#announce")).to_contain_text("Vielen Dank: Ihre Unterstützung wurde gezählt.")
+    expect(page.locator("#supporter-count")).to_have_text("1 Person aus der Nachbarschaft unterstützt das.")
+    assert page.evaluate("window.samePage") is True
+    concern.refresh_from_db()
+    assert concern.supporter_count == 1

@@ -13,7 +13,7 @@
 
   function build() {
     if (created) { created.map.invalidateSize(); return; }
-    created = KiezwerkMap.create(element, KiezwerkMap.readConfig());
+    created = KiezwerkMap.create(element, KiezwerkMap.readConfig(), { markers: true });
     var map = created.map;
     var points = JSON.parse(document.getElementById("inbox-points").textContent);
     var url = element.dataset.concernUrl;

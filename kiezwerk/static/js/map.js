@@ -6,7 +6,7 @@
   var element = document.getElementById("map");
   if (!element || !window.L) { return; }
   element.innerHTML = "";
-  var created = KiezwerkMap.create(element, KiezwerkMap.readConfig());
+  var created = KiezwerkMap.create(element, KiezwerkMap.readConfig(), { markers: true });
   var map = created.map;
   var pins = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   var clusters = L.layerGroup();
@@ -36,9 +36,45 @@
     return marker.bindPopup(popup(p));
   }
 
-  function clusterMarker(feature) {
-    var c = feature.geometry.coordinates, count = feature.properties.count;
-    var marker = L.marker([c[1], c[0]], {
+  // The server counts concerns per grid cell at their mean position, so two clusters can lie close together
+  // on the screen. Those whose boxes would overlap are shown as one (the bigger absorbs the smaller, at their
+  // weighted mean), until every cluster is a whole target of its own (WCAG 2.5.8).
+  var SPACE_PX = KiezwerkMap.MARKER_PX + KiezwerkMap.GAP_PX;
+
+  function spaced(features) {
+    var groups = features.map(function (feature) {
+      var c = feature.geometry.coordinates;
+      return { lat: c[1], lng: c[0], count: feature.properties.count };
+    });
+    var merged = true;
+    while (merged) {
+      merged = false;
+      var kept = [];
+      groups.sort(function (a, b) { return b.count - a.count; }).forEach(function (group) {
+        var point = map.latLngToLayerPoint([group.lat, group.lng]);
+        var near = kept.filter(function (other) {
+          return Math.abs(other.point.x - point.x) < SPACE_PX && Math.abs(other.point.y - point.y) < SPACE_PX;
+        })[0];
+        if (!near) {
+          group.point = point;
+          kept.push(group);
+          return;
+        }
+        var count = near.count + group.count;
+        near.lat = (near.lat * near.count + group.lat * group.count) / count;
+        near.lng = (near.lng * near.count + group.lng * group.count) / count;
+        near.count = count;
+        near.point = map.latLngToLayerPoint([near.lat, near.lng]);
+        merged = true;
+      });
+      groups = kept;
+    }
+    return groups;
+  }
+
+  function clusterMarker(group) {
+    var count = group.count;
+    var marker = L.marker([group.lat, group.lng], {
       icon: L.divIcon({ className: "marker-cluster kw-cluster", html: "<div><span>" + count + "</span></div>", iconSize: [40, 40] }),
       title: element.dataset.clusterTemplate.replace("%s", count), keyboard: true
     });
@@ -53,8 +89,10 @@
   function show(data) {
     pins.clearLayers();
     clusters.clearLayers();
+    var counted = data.features.filter(function (feature) { return feature.properties.cluster; });
+    spaced(counted).forEach(function (group) { clusters.addLayer(clusterMarker(group)); });
     data.features.forEach(function (feature) {
-      if (feature.properties.cluster) { clusters.addLayer(clusterMarker(feature)); } else { pins.addLayer(pinMarker(feature)); }
+      if (!feature.properties.cluster) { pins.addLayer(pinMarker(feature)); }
     });
     if (status) { status.textContent = status.dataset.template.replace("%s", data.total); }
   }

@@ -12,7 +12,7 @@
   var bounds = created.boundary.getBounds();
   points.forEach(function (point) {
     var marker = L.marker([point.lat, point.lon], {
-      icon: L.divIcon({ className: "kw-pin kw-pin--org", iconSize: [20, 20], iconAnchor: [10, 20], popupAnchor: [0, -18] }),
+      icon: KiezwerkMap.pinIcon("kw-pin--org"),
       title: point.name, alt: point.name, keyboard: true
     });
     var link = document.createElement("a");
@@ -29,5 +29,5 @@
     marker.addTo(map);
     bounds.extend([point.lat, point.lon]);
   });
-  map.fitBounds(bounds, { padding: [12, 12] });
+  KiezwerkMap.fit(map, bounds, true);
 })();

@@ -1,11 +1,12 @@
-/* The report form's place picker: tap the map, drag the pin or use the
-   device's location. Without JavaScript the street fields do the job. */
+/* The report form's place picker: tap the map, drag the pin or use the device's location. Without
+   JavaScript the picker is not shown (kiezwerk.css) and the street fields do the job; when the map
+   cannot be loaded, it is hidden. */
 (function () {
   "use strict";
   var form = document.querySelector(".report-form");
   var picker = document.querySelector(".map-picker");
-  if (!form || !picker || !window.L) { return; }
-  picker.hidden = false;
+  if (!form || !picker) { return; }
+  if (!window.L) { picker.hidden = true; return; }
   var input = form.querySelector("input[name=location]");
   var category = form.querySelector("select[name=category]");
   var status = document.getElementById("location-status");
