@@ -11,7 +11,15 @@ from django.utils.translation import pgettext_lazy
 from translated_fields.utils import TranslatedFieldWithFallback
 
 # Moderation and PUBLIC_MODERATION are core's (any contribution is moderated alike); imported from here too.
-from kiezwerk.core.models import PUBLIC_MODERATION, Entry, Follower, Moderation, Redaction, TimeStampedModel
+from kiezwerk.core.models import (
+    OPTIONAL_TEXT,
+    PUBLIC_MODERATION,
+    Entry,
+    Follower,
+    Moderation,
+    Redaction,
+    TimeStampedModel,
+)
 
 
 class ConcernStatus(models.TextChoices):
@@ -46,12 +54,15 @@ class Category(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=60)
     # name_de (required) … name_pl; `name` is the active language's, German when it has none.
-    name = TranslatedFieldWithFallback(models.CharField(_("name"), max_length=100))
+    name = TranslatedFieldWithFallback(
+        models.CharField(_("name"), max_length=100),
+        {code: OPTIONAL_TEXT for code, _name in settings.LANGUAGES[1:]},
+    )
     description = TranslatedFieldWithFallback(
         models.CharField(
             _("description"),
             max_length=200,
-            blank=True,
+            **OPTIONAL_TEXT,
             help_text=_("One sentence on what belongs in this category, shown on the report form."),
         )
     )

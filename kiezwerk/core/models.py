@@ -11,6 +11,10 @@ from translated_fields.utils import TranslatedFieldWithFallback
 
 from . import audit
 
+# A text column that may stay empty: empty in Python and in the database, so rows written by code that does not
+# know the column yet (the release before, a migration's historical model) are valid too.
+OPTIONAL_TEXT = {"blank": True, "default": "", "db_default": ""}
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -34,7 +38,7 @@ class District(TimeStampedModel):
     residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True, validators=[MinValueValidator(0)])
     # welcome_de … welcome_pl: the team's words on the district's page; `welcome` falls back to German.
-    welcome = TranslatedFieldWithFallback(models.TextField(_("welcome text"), max_length=600, blank=True))
+    welcome = TranslatedFieldWithFallback(models.TextField(_("welcome text"), max_length=600, **OPTIONAL_TEXT))
     # Bumped whenever public data of the district changes (`services.district_touch`).
     data_version = models.PositiveIntegerField(default=0, editable=False)
     # The open-data files last built (`kiezwerk.concerns.opendata`): the data_version they show, when they were

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             migrations.AddField(
                 model_name="category",
                 name=f"name_{code}",
-                field=models.CharField(blank=True, max_length=100, verbose_name="name"),
+                field=models.CharField(blank=True, db_default="", default="", max_length=100, verbose_name="name"),
             )
             for code in OTHERS
         ],
@@ -44,7 +44,12 @@ class Migration(migrations.Migration):
                 model_name="category",
                 name=f"description_{code}",
                 field=models.CharField(
-                    blank=True, help_text=DESCRIPTION_HELP, max_length=200, verbose_name="description"
+                    blank=True,
+                    db_default="",
+                    default="",
+                    help_text=DESCRIPTION_HELP,
+                    max_length=200,
+                    verbose_name="description",
                 ),
             )
             for code in ["de", *OTHERS]
