@@ -58,10 +58,10 @@ def test_marker_colours_follow_the_legend(page, live_server, district, category,
     axe_check(page)
 
 
-def test_many_concerns_come_as_clusters_that_zoom_in_with_the_keyboard(page, live_server, district, category, settings):
-    settings.MAP_MAX_POINTS = 10
-    rng = random.Random(3)
-    for index in range(40):
+def scattered(district, category, count, *, seed):
+    """`count` concerns at random places of the district (the same places for the same seed)."""
+    rng = random.Random(seed)
+    for index in range(count):
         ConcernFactory(
             district=district,
             category=category,
@@ -69,6 +69,11 @@ def test_many_concerns_come_as_clusters_that_zoom_in_with_the_keyboard(page, liv
             lat=rng.uniform(district.min_lat, district.max_lat),
             lon=rng.uniform(district.min_lon, district.max_lon),
         )
+
+
+def test_many_concerns_come_as_clusters_that_zoom_in_with_the_keyboard(page, live_server, district, category, settings):
+    settings.MAP_MAX_POINTS = 10
+    scattered(district, category, 40, seed=3)
     page.goto(f"{live_server.url}/districts/{district.slug}/")
     clusters = page.locator(".leaflet-marker-icon.kw-cluster")
     expect(clusters.first).to_be_visible()
@@ -128,15 +133,7 @@ def test_clusters_do_not_overlap_each_other_or_the_zoom_buttons(page, live_serve
     """The server counts concerns per grid cell at their mean position, so two cells' clusters can lie close
     together on the screen: the map shows those as one. The first view leaves the zoom buttons' strip out."""
     settings.MAP_MAX_POINTS = 10
-    rng = random.Random(5)
-    for index in range(150):
-        ConcernFactory(
-            district=district,
-            category=category,
-            title=f"Anliegen {index}",
-            lat=rng.uniform(district.min_lat, district.max_lat),
-            lon=rng.uniform(district.min_lon, district.max_lon),
-        )
+    scattered(district, category, 150, seed=5)
     page.goto(f"{live_server.url}/districts/{district.slug}/")
     expect(page.locator("#map-count")).to_have_text("150 Anliegen in diesem Kartenausschnitt")
     clusters = page.locator(".leaflet-marker-icon.kw-cluster")
