@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kiezwerk.concerns.urls")),
     path("desk/", include("kiezwerk.desk.urls")),
     path("", include("kiezwerk.network.urls")),
+    path("", include("kiezwerk.projects.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -17,7 +17,8 @@ ALLOWED = {
     "concerns": {"core", "accounts"},
     "desk": {"core", "accounts", "concerns"},
     "network": {"core", "accounts", "concerns", "desk"},
-    "demo": {"core", "accounts", "concerns", "desk", "network"},
+    "projects": {"core", "accounts", "concerns", "desk", "network"},
+    "demo": {"core", "accounts", "concerns", "desk", "network", "projects"},
 }
 
 

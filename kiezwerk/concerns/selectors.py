@@ -192,3 +192,18 @@ def district_figures(*, district):
         }
         cache.set(key, figures, timeout=24 * 3600)
     return figures
+
+
+# Apps above concerns add links to a concern's public page (a project made of it): functions
+# `(concern) -> [(label, url)]`, registered at start-up.
+_related = []
+
+
+def related_register(function):
+    _related.append(function)
+    return function
+
+
+def concern_related_public(*, concern):
+    """[(label, url)] the apps link a concern's public page and tracking page to (the actions made of it)."""
+    return [link for function in _related for link in function(concern)]

@@ -128,6 +128,7 @@ def _detail_context(request, concern, tracking=False):
     return {
         "concern": concern,
         "timeline": selectors.concern_timeline(concern=concern),
+        "related": selectors.concern_related_public(concern=concern),
         "photos": concern.photos.all(),
         "subscribe_form": SubscribeForm(),
         "can_moderate": rules.can_moderate_concern(request.user, concern),

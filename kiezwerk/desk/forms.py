@@ -39,6 +39,11 @@ def _team(district):
     return district._desk_team
 
 
+def team_members(district):
+    """{user id as text: user} of the district's team (loaded once per district instance)."""
+    return _team(district)
+
+
 def category_choices(district, blank):
     """Grouped choices of the district's active categories, for a <select>."""
     choices = [("", blank)]

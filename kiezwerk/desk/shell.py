@@ -28,3 +28,56 @@ def screens(district):
     """[(label, url)] of the registered screens for a district, in order."""
     ordered = sorted(_screens.values(), key=lambda screen: screen.position)
     return [(screen.label, reverse(screen.url_name, args=[district.slug])) for screen in ordered]
+
+
+# Hooks: an app adds a section to "today", a panel to the concern workspace, a button to the inbox's selection.
+
+
+@dataclass(frozen=True)
+class Section:
+    load: callable  # -> dict for the template, or a falsy value to leave it out
+    template_name: str
+
+
+_today = []
+_concern_sections = []
+_bulk_actions = {}
+
+
+def today(load, *, template_name):
+    """Add a section to the desk's "today" page: `load(district, today)` gives its template's context."""
+    _today.append(Section(load=load, template_name=template_name))
+
+
+def today_sections(district, day):
+    """[(template_name, context)] of the registered sections that have something to show."""
+    sections = []
+    for section in _today:
+        context = section.load(district, day)
+        if context:
+            sections.append((section.template_name, context))
+    return sections
+
+
+def concern_section(load, *, template_name):
+    """Add a panel to the concern workspace: `load(concern)` gives its template's context (falsy: left out)."""
+    _concern_sections.append(Section(load=load, template_name=template_name))
+
+
+def concern_sections(concern):
+    """[(template_name, context)] of the registered workspace panels that have something to show."""
+    sections = []
+    for section in _concern_sections:
+        context = section.load(concern)
+        if context:
+            sections.append((section.template_name, context))
+    return sections
+
+
+def bulk_action(label, url_name):
+    """A button on the inbox's selection: the selected concerns go to `url_name` (district's slug) as a GET."""
+    _bulk_actions[url_name] = (label, url_name)
+
+
+def bulk_actions(district):
+    return [(label, reverse(url_name, args=[district.slug])) for label, url_name in _bulk_actions.values()]

@@ -30,7 +30,7 @@ from kiezwerk.core.intake import limits, uploads
 from kiezwerk.core.lists import paginate
 from kiezwerk.core.models import MailStatus
 
-from . import forms, posters, rules, selectors, services
+from . import forms, posters, rules, selectors, services, shell
 from .models import FieldNote, ReplyTemplate, StreetContact
 
 PAGE_SIZE = 25
@@ -150,6 +150,7 @@ def today(request, slug):
         "district": district,
         "today": day,
         "figures": selectors.street_contact_figures(district=district),
+        "sections": shell.today_sections(district, day),
         **selectors.today_view(district=district, today=day),
     }
     return render(request, "desk/today.html", context)

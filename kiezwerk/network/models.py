@@ -102,6 +102,13 @@ class Organisation(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("network:organisation", args=[self.pk])
 
+    @property
+    def public_name(self):
+        """How residents see the organisation: its name when it is public, else "a partner of our network"."""
+        if self.visibility == Visibility.PUBLIC:
+            return self.name
+        return gettext("a partner of our network")
+
 
 class LegalBasis(models.TextChoices):
     """Why we may store a contact person's data (DSGVO Art. 6)."""
@@ -306,9 +313,7 @@ class Referral(TimeStampedModel):
     @property
     def public_name(self):
         """How the resident sees the partner (on the concern's timeline): its name when the organisation is public."""
-        if self.organisation.visibility == Visibility.PUBLIC:
-            return self.organisation.name
-        return gettext("a partner of our network")
+        return self.organisation.public_name
 
 
 class ReferralStep(models.TextChoices):

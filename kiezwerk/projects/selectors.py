@@ -1,0 +1,181 @@
+"""Reads for projects: the public and the team's lists, a project's page, the start page, "today", the map."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from .models import ENDED_STATUSES, Project, ProjectStatus, Shift, SignUp, SignUpStatus, Task
+
+RECENT_DAYS = 90  # "recently finished" on the start page
+
+
+def _open_shifts(now):
+    """Exists: the project has a shift still to come with a free place."""
+    return Exists(Shift.objects.filter(project=OuterRef("pk"), starts_at__gt=now, taken__lt=F("capacity")))
+
+
+def public_list(*, district, status=None, volunteers=False, kind=None):
+    """Public projects of the district, newest first; `volunteers`: only those with a free place on a coming shift."""
+    now = timezone.now()
+    projects = (
+        Project.objects.public()
+        .filter(district=district)
+        .annotate(looking=_open_shifts(now))
+        .select_related("district")
+        .only(
+            "pk",
+            "title",
+            "goal",
+            "kind",
+            "status",
+            "starts_on",
+            "ends_on",
+            "address",
+            "language",
+            "visibility",
+            "created_at",
+            "district__slug",
+            "district__name",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        projects = projects.filter(status=status)
+    if volunteers:
+        projects = projects.filter(looking=True, status__in=[ProjectStatus.PLANNING, ProjectStatus.RUNNING])
+    if kind:
+        projects = projects.filter(kind=kind)
+    return projects
+
+
+def team_list(*, district, status=None, kind=None, search=""):
+    """All projects of the district for its team (internal ones and ideas too), with counts of open tasks."""
+    projects = (
+        Project.objects.filter(district=district)
+        .select_related("responsible", "district")
+        .annotate(
+            open_tasks=Count("tasks", filter=Q(tasks__done_at=None), distinct=True),
+            concern_count=Count("concerns", distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        projects = projects.filter(status=status)
+    if kind:
+        projects = projects.filter(kind=kind)
+    if search:
+        projects = projects.filter(Q(title__icontains=search) | Q(goal__icontains=search))
+    return projects
+
+
+def shifts(*, project, upcoming_only=False):
+    rows = project.shifts.order_by("starts_at", "pk")
+    if upcoming_only:
+        rows = rows.filter(ends_at__gt=timezone.now())
+    return rows
+
+
+def project_timeline(*, project, include_internal=False):
+    entries = project.entries.select_related("author").order_by("created_at", "pk")
+    return entries if include_internal else entries.filter(is_public=True)
+
+
+def public_page(*, project):
+    """What the public page shows besides the project: shifts (counts only), partners, timeline, photos, concerns."""
+    return {
+        "shifts": list(shifts(project=project)),
+        "partners": list(project.partners.select_related("organisation").order_by("pk")),
+        "timeline": list(project_timeline(project=project)),
+        "photos": list(project.photos.all()),
+        "concerns": list(project.concerns.public().only("pk", "title", "status", "language")),
+        "figures": figures(project),
+    }
+
+
+def figures(project):
+    """[(label, value, unit)] of the outcome: the template's figures in its order, then any others."""
+    specs = project.template.figures if project.template_id and project.template else []
+    labels = {spec["key"]: (spec["label"], spec.get("unit", "")) for spec in specs}
+    rows = [(labels[key][0], project.figures[key], labels[key][1]) for key in labels if key in project.figures]
+    rows += [(key, value, "") for key, value in project.figures.items() if key not in labels]
+    return rows
+
+
+def team_page(*, project):
+    """Everything the team's page shows: the public parts plus tasks, materials, volunteers and notes."""
+    signups = SignUp.objects.filter(shift__project=project).exclude(status=SignUpStatus.CANCELLED)
+    shift_rows = list(
+        shifts(project=project).prefetch_related(
+            Prefetch("signups", queryset=signups.select_related("user").order_by("status", "queued_at", "pk"))
+        )
+    )
+    return {
+        "shifts": shift_rows,
+        "partners": list(project.partners.select_related("organisation").order_by("pk")),
+        "timeline": list(project_timeline(project=project, include_internal=True)),
+        "photos": list(project.photos.all()),
+        "concerns": list(project.concerns.only("pk", "title", "status", "language")),
+        "tasks": list(project.tasks.select_related("owner_user", "owner_signup__user", "owner_contact", "after")),
+        "materials": list(project.materials.select_related("pledged_by_organisation", "pledged_by_signup__user")),
+        "figures": figures(project),
+        "registered": sum(
+            1 for shift in shift_rows for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED
+        ),
+    }
+
+
+def start_page(*, district, limit=4):
+    """For the district's start page: running projects that look for volunteers, and recently finished ones."""
+    now = timezone.now()
+    base = Project.objects.public().filter(district=district).select_related("district")
+    looking = list(
+        base.filter(status__in=[ProjectStatus.PLANNING, ProjectStatus.RUNNING])
+        .filter(_open_shifts(now))
+        .order_by("starts_on", "-pk")[:limit]
+    )
+    finished = list(
+        base.filter(status=ProjectStatus.DONE, ended_at__gte=now - timedelta(days=RECENT_DAYS)).order_by("-ended_at")[
+            :limit
+        ]
+    )
+    return {"looking": looking, "finished": finished}
+
+
+def due_tasks_section(district, today):
+    """The desk's "today": open tasks of the district's projects due today or earlier (projects still going)."""
+    tasks = list(
+        Task.objects.filter(project__district=district, done_at=None, due_on__lte=today)
+        .exclude(project__status__in=ENDED_STATUSES)
+        .select_related("project", "owner_user", "owner_signup", "owner_contact")
+        .order_by("due_on", "pk")[:200]
+    )
+    return {"tasks": tasks, "today": today, "district": district} if tasks else None
+
+
+def concern_section(concern):
+    """The workspace's panel: the projects the concern is linked to, and the way to make an action of it."""
+    return {"concern": concern, "projects": list(concern.projects.only("pk", "title", "status"))}
+
+
+def map_points(*, district):
+    """Public projects with a place, not cancelled, for the district map: a few dozen at most."""
+    rows = (
+        Project.objects.public()
+        .filter(district=district, lat__isnull=False)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .select_related("district")
+        .only("pk", "title", "status", "lat", "lon", "area", "district__slug")
+        .order_by("-pk")[:200]
+    )
+    return [
+        {
+            "title": p.title,
+            "status": p.get_status_display(),
+            "lat": p.lat,
+            "lon": p.lon,
+            "area": p.area,
+            "url": p.get_absolute_url(),
+        }
+        for p in rows
+    ]

@@ -1,0 +1,276 @@
+"""Projects through their pages: the public list and page, helping, and the team's screens."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kiezwerk.concerns.models import Concern
+from kiezwerk.core.models import OutboxMail
+from kiezwerk.projects.models import Project, Shift, SignUp, Task
+
+from ..factories import ConcernFactory, street_create
+from .conftest import project_made, shift_made
+
+
+def test_public_list_shows_public_projects_only(client, district, manager):
+    shown = project_made(district, manager, title="Gartentag im Hof")
+    project_made(district, manager, title="Geheime Idee", status="idea")
+    project_made(district, manager, title="Interne Planung", visibility="internal")
+    page = client.get(reverse("projects:list", args=[district.slug])).content.decode()
+    assert shown.title in page
+    assert "Geheime Idee" not in page and "Interne Planung" not in page
+
+
+def test_the_volunteer_filter(client, district, manager):
+    looking = project_made(district, manager, title="Sucht Helfende")
+    shift_made(looking, manager, capacity=3)
+    project_made(district, manager, title="Ohne Schichten")
+    page = client.get(reverse("projects:list", args=[district.slug]), {"volunteers": "on"}).content.decode()
+    assert "Sucht Helfende" in page and "Ohne Schichten" not in page
+
+
+def test_no_volunteer_data_on_public_pages(client, district, manager, shift):
+    from kiezwerk.projects.services import volunteers
+
+    signup = volunteers.signup_create(
+        shift=shift, name="Zeynep Kaya", email="zeynep@example.org", phone="0176 5551234", language="de"
+    )
+    volunteers.signup_confirm(signup=signup)
+    project = shift.project
+    for url in (
+        reverse("projects:list", args=[district.slug]),
+        project.get_absolute_url(),
+        reverse("projects:shift-ics", args=[district.slug, project.pk, shift.pk]),
+    ):
+        body = client.get(url).content.decode()
+        for secret in ("Zeynep", "zeynep@example.org", "5551234"):
+            assert secret not in body, (url, secret)
+    assert "1 von 2 Plätzen frei" in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_signing_up_without_an_account(client, district, manager, shift):
+    project = shift.project
+    url = reverse("projects:signup", args=[district.slug, project.pk, shift.pk])
+    # Bad input: nothing stored, the typed name kept, a German error.
+    response = client.post(url, {"name": "Ali", "email": "keine-adresse"})
+    assert response.status_code == 400
+    assert "Ali" in response.content.decode()
+    assert "gültige E-Mail-Adresse" in response.content.decode()
+    assert not SignUp.objects.exists()
+    response = client.post(url, {"name": "Ali Yılmaz", "email": "ali@example.org"})
+    assert response.status_code == 302
+    signup = SignUp.objects.get()
+    assert signup.status == "unconfirmed"
+    confirm = reverse("projects:signup-confirm", args=[signup.token])
+    assert client.get(confirm).status_code == 200
+    signup.refresh_from_db()
+    assert signup.status == "unconfirmed"  # opening the link (a mail scanner) confirms nothing
+    assert client.post(confirm).status_code == 200
+    signup.refresh_from_db()
+    assert signup.status == "registered"
+    cancel = reverse("projects:signup-cancel", args=[signup.token])
+    assert client.post(cancel).status_code == 200
+    assert client.post(cancel).status_code == 200  # a second use says it is cancelled
+    signup.refresh_from_db()
+    assert signup.status == "cancelled"
+    assert Shift.objects.get().taken == 0
+
+
+def test_a_resident_with_an_account_signs_up_in_one_step(client, district, resident, shift):
+    client.force_login(resident)
+    url = reverse("projects:signup", args=[shift.project.district.slug, shift.project.pk, shift.pk])
+    assert client.post(url, {}).status_code == 302
+    assert SignUp.objects.get().status == "registered"
+
+
+def test_the_shift_calendar_file(client, district, shift):
+    response = client.get(reverse("projects:shift-ics", args=[district.slug, shift.project.pk, shift.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == shift.starts_at
+    assert event.decoded("dtend") == shift.ends_at
+    assert str(event["summary"]) == shift.project.title
+    assert str(event["location"]) == "Am Brunnen"
+
+
+def test_from_concerns_to_an_action_with_a_template(client, district, manager, category, litter_template):
+    street_create(district, "Lindenstraße", 1, 60)
+    concerns = [ConcernFactory(district=district, category=category) for _ in range(3)]
+    client.force_login(manager)
+    new = reverse("projects:new", args=[district.slug])
+    page = client.get(new, {"concerns": [c.pk for c in concerns]})
+    assert page.status_code == 200
+    assert page.context["form"].initial["concerns"] == ",".join(str(c.pk) for c in concerns)
+    day = timezone.localdate() + timedelta(days=30)
+    data = {
+        "template": litter_template.pk,
+        "concerns": ",".join(str(c.pk) for c in concerns),
+        "title": "Müllsammeln Lindenstraße",
+        "goal": "Die Straße ist sauber",
+        "kind": "litter",
+        "language": "de",
+        "starts_on": day.isoformat(),
+        "visibility": "public",
+        "location": page.context["form"].initial["location"],
+        "responsible": str(manager.pk),
+    }
+    response = client.post(new, data)
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert set(project.concerns.values_list("pk", flat=True)) == {c.pk for c in concerns}
+    skip = Task.objects.get(project=project, title__startswith="Container beim Amt")
+    assert skip.due_on == day - timedelta(days=21)
+    assert project.materials.filter(name="Greifzangen", needed=20).exists()
+    assert project.address  # the nearest register address
+    for concern in concerns:
+        assert concern.entries.filter(kind="note", text__contains="Müllsammeln Lindenstraße").exists()
+
+
+def test_a_concern_of_another_district_is_refused(client, district, other_district, manager, category):
+    foreign = ConcernFactory(district=other_district, category__district=other_district)
+    client.force_login(manager)
+    lat, lon = district.centre
+    response = client.post(
+        reverse("projects:new", args=[district.slug]),
+        {
+            "concerns": str(foreign.pk),
+            "title": "X",
+            "goal": "Y",
+            "kind": "other",
+            "language": "de",
+            "visibility": "public",
+            "location": f"{lat},{lon}",
+        },
+    )
+    assert response.status_code == 400
+    assert "gehört zu einem anderen Quartier" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "place,message",
+    [
+        ({"location": "48.50,10.50"}, "liegt außerhalb"),
+        (
+            {
+                "area": '{"type": "Polygon", "coordinates": [[[10.5, 48.5], [10.6, 48.5], [10.6, 48.6], [10.5, 48.5]]]}'
+            },
+            "reicht über",
+        ),
+    ],
+)
+def test_a_place_outside_the_district_is_refused(client, district, manager, place, message):
+    client.force_login(manager)
+    data = {"title": "X", "goal": "Y", "kind": "other", "language": "de", "visibility": "public", **place}
+    response = client.post(reverse("projects:new", args=[district.slug]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_done_project_resolves_its_concerns_and_they_link_it(client, district, manager, category):
+    from kiezwerk.concerns.services import concern_report
+    from kiezwerk.core import activity
+
+    lat, lon = district.centre
+    concern, token = concern_report(
+        district=district,
+        category=category,
+        title="Müll am Spielplatz",
+        description="Seit Wochen.",
+        lat=lat,
+        lon=lon,
+        reporter_email="melder@example.org",
+    )
+    activity.follow_confirm(token=concern.followers.get().token)
+    project = project_made(district, manager, concerns=[concern], status="done", title="Putzaktion Spielplatz")
+    client.force_login(manager)
+    response = client.post(
+        reverse("projects:concerns-resolve", args=[project.pk]),
+        {"resolve-text": "Erledigt durch die Aktion „Putzaktion Spielplatz“: 62 kg gesammelt."},
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.status == "resolved"
+    assert any("melder@example.org" in m.to for m in OutboxMail.objects.all())
+    client.logout()
+    page = client.get(reverse("concerns:track", args=[token])).content.decode()
+    assert "Putzaktion Spielplatz" in page
+    assert project.get_absolute_url() in client.get(concern.get_absolute_url()).content.decode()
+    # Nothing left to resolve: a clear error, nothing changes.
+    client.force_login(manager)
+    response = client.post(reverse("projects:concerns-resolve", args=[project.pk]), {"resolve-text": "Nochmal"})
+    assert response.status_code == 400
+    assert Concern.objects.get().entries.filter(kind="status").count() == 1
+
+
+def test_the_template_editor_refuses_a_cycle_and_a_bad_offset(client, district, manager, litter_template):
+    client.force_login(manager)
+    url = reverse("projects:template-edit", args=[district.slug, litter_template.pk])
+    base = {
+        "name": "Kreis",
+        "kind": "other",
+        "tasks-TOTAL_FORMS": "2",
+        "tasks-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
+        "tasks-0-title": "A",
+        "tasks-0-days_before": "3",
+        "tasks-0-after": "1",
+        "tasks-1-title": "B",
+        "tasks-1-days_before": "2",
+        "tasks-1-after": "0",
+    }
+    response = client.post(url, base)
+    assert response.status_code == 400
+    assert "im Kreis" in response.content.decode()
+    response = client.post(url, {**base, "tasks-0-after": "", "tasks-1-days_before": "9999"})
+    assert response.status_code == 400
+    litter_template.refresh_from_db()
+    assert litter_template.name == "Müllsammelaktion"
+    response = client.post(url, {**base, "tasks-0-after": ""})
+    assert response.status_code == 302
+    litter_template.refresh_from_db()
+    assert litter_template.tasks == [
+        {"title": "A", "days_before": 3, "after": None},
+        {"title": "B", "days_before": 2, "after": 0},
+    ]
+
+
+def test_due_tasks_appear_in_today_and_the_workspace_offers_the_action(client, district, manager, category):
+    project = project_made(district, manager)
+    Task.objects.create(project=project, title="Säcke abholen", due_on=timezone.localdate())
+    concern = ConcernFactory(district=district, category=category)
+    client.force_login(manager)
+    assert "Säcke abholen" in client.get(reverse("desk:today", args=[district.slug])).content.decode()
+    workspace = client.get(reverse("desk:concern", args=[concern.pk])).content.decode()
+    assert f"{reverse('projects:new', args=[district.slug])}?concerns={concern.pk}" in workspace
+    inbox = client.get(reverse("desk:inbox", args=[district.slug])).content.decode()
+    assert f'formaction="{reverse("projects:new", args=[district.slug])}"' in inbox
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_query_counts_stay_flat(client, district, manager, django_assert_max_num_queries, rows):
+    from kiezwerk.projects.services import volunteers
+
+    for n in range(rows):
+        project = project_made(district, manager, title=f"Aktion {n}")
+        shift = shift_made(project, manager, capacity=5)
+        for m in range(3):
+            volunteers.signup_create(shift=shift, name=f"P{m}", email=f"p{n}-{m}@example.org")
+        Task.objects.create(project=project, title=f"Aufgabe {n}", due_on=timezone.localdate())
+    client.force_login(manager)
+    pages = [
+        reverse("projects:list", args=[district.slug]),
+        project.get_absolute_url(),
+        reverse("projects:team-list", args=[district.slug]),
+        reverse("projects:team-detail", args=[project.pk]),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(40):
+            assert client.get(url).status_code == 200
