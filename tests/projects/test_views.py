@@ -155,9 +155,7 @@ def test_a_concern_of_another_district_is_refused(client, district, other_distri
     [
         ({"location": "48.50,10.50"}, "liegt außerhalb"),
         (
-            {
-                "area": '{"type": "Polygon", "coordinates": [[[10.5, 48.5], [10.6, 48.5], [10.6, 48.6], [10.5, 48.5]]]}'
-            },
+            {"area": '{"type": "Polygon", "coordinates": [[[10.5, 48.5], [10.6, 48.5], [10.6, 48.6], [10.5, 48.5]]]}'},
             "reicht über",
         ),
     ],

@@ -195,7 +195,7 @@ def test_two_sign_ups_for_the_last_place_at_the_same_moment(district, manager):
         try:
             start.wait()
             volunteers.signup_create(shift=shift, user=user)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(repr(error))
         finally:
             connection.close()
@@ -216,7 +216,7 @@ def test_two_sign_ups_for_the_last_place_at_the_same_moment(district, manager):
         try:
             start.wait()
             volunteers.signup_cancel(signup=registered)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(repr(error))
         finally:
             connection.close()

@@ -136,10 +136,11 @@ def _page(request, project, bound=None, status=200):
             },
         )
     kinds = dict(OrganisationKind.choices)
+    suggested = project.template.partner_kinds if project.template else []
     context = {
         "now": timezone.now(),
         "today": timezone.localdate(),
-        "partner_kinds": [kinds.get(kind, kind) for kind in (project.template.partner_kinds if project.template else [])],
+        "partner_kinds": [kinds.get(kind, kind) for kind in suggested],
         "project": project,
         "district": project.district,
         "status_form": forms.StatusForm(project=project),
