@@ -98,6 +98,7 @@ def referral_answered(organisation, concern, *, sent, took_days=5, outcome="solv
     """A past referral of `concern`, sent at `sent` and answered `took_days` later (history, as the demo has it)."""
     made = Referral.objects.create(
         concern=concern,
+        district=concern.district,
         organisation=organisation,
         message="Bitte kümmern.",
         due_on=sent.date(),

@@ -410,6 +410,7 @@ class History:
         remind_on, escalate_on = plan_dates(plan, due_on)
         referral = Referral(
             concern=concern,
+            district=concern.district,
             organisation=organisation,
             message=f"Guten Tag, könnten Sie sich bitte um dieses Anliegen kümmern: „{concern.title}“? Danke!",
             plan=plan,

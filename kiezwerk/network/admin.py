@@ -51,7 +51,7 @@ class ReferralStepInline(GenericTabularInline):
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
-    list_display = ["pk", "concern", "organisation", "status", "outcome", "due_on"]
+    list_display = ["pk", "__str__", "status", "outcome", "due_on"]
     list_filter = ["status", "outcome", "plan"]
     readonly_fields = ["token_hash", "remind_on", "escalate_on"]
     inlines = [ReferralStepInline]

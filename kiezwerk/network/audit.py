@@ -151,6 +151,7 @@ register(
         "network.contacts_imported": Verb(_("Contact persons imported"), details=imported),
         "network.exported": Verb(_("Network exported"), details=exported),
         "referral.created": Verb(_("Referral sent"), details=referral_created),
+        "referral.requested": _("Request sent to a partner"),
         "referral.answered": Verb(
             _("Team answered the partner's question"),
             details=_status_change(_("Team answered the partner's question")),
@@ -211,13 +212,13 @@ def relationship_names(ids, viewer):
 
 
 def referral_names(ids, viewer):
-    """ "Vermittlung an Abfallwirtschaftsbetrieb (Anliegen #12)", linked for the staff of the concern's district."""
-    rows = Referral.objects.filter(pk__in=ids).select_related("organisation", "concern__district")
-    rows = rows.only("pk", "organisation__name", "concern__id", "concern__district__id")
+    """ "Vermittlung an Abfallwirtschaftsbetrieb (Anliegen #12)", linked for the staff of the referral's district."""
+    rows = Referral.objects.filter(pk__in=ids).select_related("organisation", "concern", "district")
+    rows = rows.prefetch_related("subject")
     return {
         str(r.pk): Name(
-            gettext("Referral to %(organisation)s (concern #%(number)s)")
-            % {"organisation": r.organisation.name, "number": r.concern_id},
+            gettext("Referral to %(organisation)s (%(about)s)")
+            % {"organisation": r.organisation.name, "about": r.about.label},
             reverse("network:referral", args=[r.pk]) if viewer is not None and can_work_referral(viewer, r) else "",
         )
         for r in rows

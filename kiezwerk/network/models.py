@@ -4,7 +4,8 @@ What happened (meetings, calls, …) is `core.Entry` rows of the `InteractionKin
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -261,9 +262,18 @@ class ReferralPlan(models.TextChoices):
 
 
 class Referral(TimeStampedModel):
-    """A concern handed to an organisation (and maybe one of its people), followed until solved."""
+    """A concern handed to an organisation (and maybe one of its people), followed until solved.
 
-    concern = models.ForeignKey("concerns.Concern", models.CASCADE, related_name="referrals")
+    Or a request about another domain's object (`subject`: a project asking for a skip), followed alike.
+    Exactly one of `concern` (a foreign key: lists and the ranking join it) and `subject` is set; `district`
+    is the district of either, for the lists.
+    """
+
+    concern = models.ForeignKey("concerns.Concern", models.CASCADE, null=True, blank=True, related_name="referrals")
+    subject_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    district = models.ForeignKey("core.District", models.PROTECT, related_name="referrals", verbose_name=_("district"))
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="referrals")
     contact = models.ForeignKey(Contact, models.SET_NULL, null=True, blank=True, related_name="referrals")
     message = models.TextField(_("message to the partner"), max_length=5000)
@@ -291,20 +301,33 @@ class Referral(TimeStampedModel):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["organisation", "status"], name="referral_organisation_status"),
-            models.Index(fields=["status", "escalate_on"], name="referral_status_escalate"),
-            models.Index(fields=["status", "remind_on"], name="referral_status_remind"),
-        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=ReferralStatus.CLOSED) | ~Q(outcome=""), name="referral_closed_has_outcome"
             ),
+            models.CheckConstraint(
+                condition=Q(concern__isnull=False, subject_type__isnull=True, subject_id__isnull=True)
+                | Q(concern__isnull=True, subject_type__isnull=False, subject_id__isnull=False),
+                name="referral_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="referral_organisation_status"),
+            models.Index(fields=["status", "escalate_on"], name="referral_status_escalate"),
+            models.Index(fields=["status", "remind_on"], name="referral_status_remind"),
+            models.Index(fields=["subject_type", "subject_id"], name="referral_subject"),
         ]
 
     def __str__(self):
-        return f"{self.concern_id} → {self.organisation}"
+        return f"{self.about.label} → {self.organisation}"
+
+    @property
+    def about(self):
+        """What the referral is about, as pages and mails name it (`subjects.About`)."""
+        from .subjects import about
+
+        return about(self)
 
     @property
     def is_open(self):

@@ -43,8 +43,8 @@ def can_see_contact(user, contact):
 
 
 def can_work_referral(user, referral):
-    """Staff of the referred concern's district."""
-    return is_staff_of(user, referral.concern.district)
+    """Staff of the district of the referred concern (or the request's object)."""
+    return is_staff_of(user, referral.district)
 
 
 def can_answer_referral(user, referral):
@@ -75,7 +75,7 @@ def contact_for_staff(user, pk):
 def referral_for_staff(user, pk):
     """A referral the user may work on; Http404 for missing and forbidden alike."""
     rows = Referral.objects.select_related(
-        "concern", "concern__district", "concern__category", "organisation", "contact", "created_by"
+        "concern", "concern__category", "district", "organisation", "contact", "created_by"
     )
     return allowed_or_404(user, rows, pk, can_work_referral)
 
@@ -85,9 +85,7 @@ def referral_for_partner(user, pk):
     """A referral to one of the user's organisations; Http404 for missing and forbidden alike."""
     if not is_partner(user):
         raise Http404
-    rows = Referral.objects.select_related(
-        "concern", "concern__district", "concern__category", "organisation", "contact"
-    )
+    rows = Referral.objects.select_related("concern", "concern__category", "district", "organisation", "contact")
     return allowed_or_404(user, rows, pk, can_answer_referral)
 
 

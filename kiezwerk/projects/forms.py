@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kiezwerk.concerns.forms import PhotosField
 from kiezwerk.core.forms import DATE_INPUT
 from kiezwerk.desk.forms import categories, category_choices, parse_location, team_choices, team_members
-from kiezwerk.network.models import Organisation, OrganisationKind
+from kiezwerk.network.models import Organisation, OrganisationKind, ReferralPlan
 
 from .models import Kind, ProjectStatus, ProjectTemplate, Visibility
 from .services.projects import TRANSITIONS
@@ -470,3 +470,53 @@ def template_rows(formsets):
         if row.get("label")
     ]
     return {"tasks": tasks, "materials": materials, "figures": figures}
+
+
+class RequestForm(forms.Form):
+    """Ask a partner of the project for help (material, a permit, a pick-up): the network's referral steps.
+
+    The recipient is one of the project's partner organisations, at its own address or one of its people.
+    """
+
+    prefix = "request"
+    recipient = forms.ChoiceField(label=_("To"))
+    message = forms.CharField(
+        label=_("Message to the partner"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: Please bring 20 grabbers and collect the bags on the 14th."),
+    )
+    plan = forms.ChoiceField(label=_("Follow-up plan"), choices=ReferralPlan.choices, initial=ReferralPlan.STANDARD)
+    due_on = forms.DateField(
+        label=_("Answer by"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Empty: set by the plan (standard: 14 days)."),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recipients = {}
+        groups = []
+        partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
+        for partner in partners:
+            organisation = partner.organisation
+            options = [(f"organisation:{organisation.pk}", _("the organisation's address"))]
+            self.recipients[f"organisation:{organisation.pk}"] = (organisation, None)
+            for contact in organisation.contacts.all():
+                options.append((f"contact:{contact.pk}", contact.name))
+                self.recipients[f"contact:{contact.pk}"] = (organisation, contact)
+            groups.append((organisation.name, options))
+        self.fields["recipient"].choices = [("", _("Please choose")), *groups]
+
+    def request(self):
+        """The arguments of `network.services.referrals.referral_request` this form gives."""
+        organisation, contact = self.recipients[self.cleaned_data["recipient"]]
+        data = self.cleaned_data
+        return {
+            "organisation": organisation,
+            "contact": contact,
+            "message": data["message"],
+            "plan": data["plan"],
+            "due_on": data["due_on"],
+        }

@@ -120,6 +120,8 @@ class Project(TimeStampedModel):
 
     entries = GenericRelation(Entry, "target_id", "target_type", related_query_name="project")
     followers = GenericRelation(Follower, "target_id", "target_type", related_query_name="project")
+    # Requests to partners (network referrals about this project): their steps are entries on its timeline.
+    requests = GenericRelation("network.Referral", "subject_id", "subject_type", related_query_name="project")
 
     objects = ProjectQuerySet.as_manager()
 

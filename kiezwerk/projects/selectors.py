@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+from kiezwerk.network.models import Referral
 
 from .models import ENDED_STATUSES, Project, ProjectStatus, Shift, SignUp, SignUpStatus, Task
 
@@ -77,7 +80,13 @@ def shifts(*, project, upcoming_only=False):
 
 
 def project_timeline(*, project, include_internal=False):
-    entries = project.entries.select_related("author").order_by("created_at", "pk")
+    """The project's entries, oldest first; a partner's step (a request's) with its referral and organisation."""
+    referrals = Referral.objects.select_related("organisation")
+    entries = (
+        project.entries.select_related("author")
+        .prefetch_related(GenericPrefetch("context", [referrals]))
+        .order_by("created_at", "pk")
+    )
     return entries if include_internal else entries.filter(is_public=True)
 
 
@@ -119,6 +128,7 @@ def team_page(*, project):
         "tasks": list(project.tasks.select_related("owner_user", "owner_signup__user", "owner_contact", "after")),
         "materials": list(project.materials.select_related("pledged_by_organisation", "pledged_by_signup__user")),
         "figures": figures(project),
+        "requests": list(project.requests.select_related("organisation", "contact").order_by("-created_at", "-pk")),
         "registered": sum(
             1 for shift in shift_rows for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED
         ),

@@ -2,9 +2,12 @@
 the public pages of the concerns it was made of. Imported at start-up (ProjectsConfig.ready)."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from kiezwerk.concerns.selectors import related_register
 from kiezwerk.core import activity
+from kiezwerk.network import subjects
 
 from .models import EntryKind, Project, ProjectStatus
 
@@ -42,3 +45,21 @@ def concern_projects(concern):
         .only("pk", "title", "district__slug", "visibility", "status")
     )
     return [(project.title, project.get_absolute_url()) for project in projects]
+
+
+def _about(project):
+    return subjects.About(
+        label=gettext("Project #%(number)s") % {"number": project.pk},
+        title=project.title,
+        language=project.language,
+        team_url=reverse("projects:team-detail", args=[project.pk]),
+        lat=project.lat,
+        lon=project.lon,
+        address=project.address,
+        partner_template="projects/_request_subject.html",
+        obj=project,
+    )
+
+
+# A project asks partners for help through the network's referrals (its steps on the project's timeline).
+subjects.register(Project, describe=_about, team=lambda project: [project.responsible])

@@ -40,6 +40,7 @@ urlpatterns = [
     path("desk/projects/<int:pk>/shifts/<int:shift_id>/attendance/", team.shift_attendance, name="shift-attendance"),
     path("desk/projects/<int:pk>/signups/<int:signup_id>/cancel/", team.signup_cancel, name="team-signup-cancel"),
     path("desk/projects/<int:pk>/volunteers/mail/", team.volunteers_message, name="volunteers-mail"),
+    path("desk/projects/<int:pk>/requests/", team.request_add, name="request-add"),
     path("desk/projects/<int:pk>/concerns/", team.concerns_link, name="concerns-link"),
     path("desk/projects/<int:pk>/concerns/resolve/", team.concerns_resolve, name="concerns-resolve"),
     path("desk/projects/<int:pk>/outcome/", team.outcome, name="outcome"),

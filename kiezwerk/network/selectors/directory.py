@@ -273,13 +273,17 @@ def organisation_detail(*, organisation, districts, today=None):
         Q(**of(organisation)) | met_q(Contact.objects.filter(organisation=organisation).values("pk")),
         district__in=districts,
     )
-    referrals = Referral.objects.filter(organisation=organisation, concern__district__in=districts)
+    referrals = Referral.objects.filter(organisation=organisation, district__in=districts)
     return {
         "contacts": contacts,
         "relationships": current,
         "relationships_ended": ended,
         "activity": _activity(entries=entries, names=[organisation.name], districts=districts),
-        "referrals": list(referrals.select_related("concern", "contact").order_by("-created_at", "-pk")[:50]),
+        "referrals": list(
+            referrals.select_related("concern", "contact")
+            .prefetch_related("subject")
+            .order_by("-created_at", "-pk")[:50]
+        ),
         "record": referral_record(referrals),
         "served": organisation_districts(organisation),
     }
@@ -314,8 +318,9 @@ def contact_detail(*, contact, districts, today=None):
         "relationships_ended": ended,
         "activity": _activity(entries=entries, names=[contact.name], districts=districts),
         "referrals": list(
-            Referral.objects.filter(contact=contact, concern__district__in=districts)
+            Referral.objects.filter(contact=contact, district__in=districts)
             .select_related("concern", "organisation")
+            .prefetch_related("subject")
             .order_by("-created_at", "-pk")[:50]
         ),
     }

@@ -33,7 +33,7 @@ def suggestions(*, concern):
 
 
 def referral_events(*, referral):
-    """The referral's steps, oldest first: its entries on the concern's timeline."""
+    """The referral's steps, oldest first: its entries on the timeline of its concern (or object)."""
     return Entry.objects.filter(referral=referral).select_related("author")
 
 
@@ -46,8 +46,9 @@ def referrals_of_concern(*, concern):
 def referrals_overdue(*, district, today):
     """Open referrals of the district past their escalation date, the longest overdue first."""
     return (
-        Referral.objects.filter(concern__district=district, status__in=OPEN_REFERRAL_STATUSES, escalate_on__lt=today)
+        Referral.objects.filter(district=district, status__in=OPEN_REFERRAL_STATUSES, escalate_on__lt=today)
         .select_related("concern", "organisation", "contact")
+        .prefetch_related("subject")
         .order_by("escalate_on", "pk")
     )
 
@@ -55,8 +56,9 @@ def referrals_overdue(*, district, today):
 def referrals_waiting_for_team(*, district):
     """Referrals where the partner asked the team a question."""
     return (
-        Referral.objects.filter(concern__district=district, status=ReferralStatus.ASKED_BACK)
+        Referral.objects.filter(district=district, status=ReferralStatus.ASKED_BACK)
         .select_related("concern", "organisation")
+        .prefetch_related("subject")
         .order_by("updated_at")
     )
 
@@ -70,9 +72,11 @@ def partner_referrals(*, user, status=None, district=None):
     elif status:
         qs = qs.filter(status=status)
     if district is not None:
-        qs = qs.filter(concern__district=district)
-    qs = qs.select_related("concern", "concern__district", "concern__category", "organisation").order_by(
-        "-created_at", "-pk"
+        qs = qs.filter(district=district)
+    qs = (
+        qs.select_related("concern", "concern__category", "district", "organisation")
+        .prefetch_related("subject")
+        .order_by("-created_at", "-pk")
     )
     return qs, counts
 

@@ -1,7 +1,8 @@
-"""Referrals (Vermittlung): a concern handed to a partner and followed until solved.
+"""Referrals (Vermittlung): a concern handed to a partner and followed until solved; requests (a project asking
+a partner for a skip) follow the same steps (`referral_request`, see network.subjects).
 
-Every step is one entry on the concern's timeline (core.activity: kind "referral", `context` the referral,
-`step` what happened; public only where marked).
+Every step is one entry on the timeline of the concern or the request's object (core.activity: kind
+"referral", `context` the referral, `step` what happened; public only where marked).
 The partner acts through a secret link (no account) or a partner login; both end in the same
 functions here, which never see a request.
 """
@@ -27,6 +28,7 @@ from kiezwerk.core.mail import mail_send
 from kiezwerk.core.services import audit_record
 from kiezwerk.core.siteplan import site_plan, site_plan_png
 
+from .. import subjects
 from ..models import (
     OPEN_REFERRAL_STATUSES,
     SOLVED_OUTCOMES,
@@ -78,9 +80,8 @@ def _event(referral, step, *, text="", public=False, author=None, via_link=False
     referral's. Pages render the rest from the referral and the step: the team reads "<organisation>: <step>",
     the resident reads a public step signed with `Referral.public_name`. Public steps mail the concern's followers.
     """
-    concern = referral.concern
     return activity.record(
-        target=concern,
+        target=referral.concern or referral.subject,
         kind=EntryKind.REFERRAL,
         context=referral,
         step=step,
@@ -88,14 +89,14 @@ def _event(referral, step, *, text="", public=False, author=None, via_link=False
         via_link=via_link,
         text=text,
         is_public=public,
-        district=concern.district,
+        district=referral.district,
     )
 
 
 def _locked(referral):
     return (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("concern", "concern__district", "organisation", "contact", "created_by")
+        .select_related("concern", "district", "organisation", "contact", "created_by")
         .get(pk=referral.pk)
     )
 
@@ -150,41 +151,9 @@ def referral_create(
     from kiezwerk.concerns.models import Concern
 
     concern = Concern.objects.select_for_update(of=("self",)).select_related("district").get(pk=concern.pk)
-    errors = {}
     if concern.status in CLOSED_STATUSES:
         raise ValidationError(_("A closed concern cannot be referred."), code="closed")
-    if not organisation.is_active or not organisation_serves(organisation, concern.district):
-        errors["organisation"] = ValidationError(
-            _("%(organisation)s does not work in %(district)s."),
-            code="organisation",
-            params={"organisation": organisation.name, "district": concern.district.name},
-        )
-    if contact is not None and contact.organisation_id != organisation.pk:
-        errors["contact"] = ValidationError(
-            _("%(contact)s does not work at %(organisation)s."),
-            code="contact",
-            params={"contact": contact.name, "organisation": organisation.name},
-        )
-    elif contact is not None and not contact.email:
-        errors["contact"] = ValidationError(
-            _(
-                "%(contact)s has no e-mail address. Please choose another recipient, "
-                "or add the address in the directory."
-            ),
-            code="no_address",
-            params={"contact": contact.name},
-        )
-    elif contact is None and not organisation.email:
-        errors["contact"] = ValidationError(
-            _(
-                "%(organisation)s has no e-mail address of its own. Please choose one of its contact persons, "
-                "or add the address in the directory."
-            ),
-            code="no_address",
-            params={"organisation": organisation.name},
-        )
-    if not message.strip():
-        errors["message"] = ValidationError(_("Please write a message to the partner."), code="message")
+    errors = _request_errors(concern.district, organisation, contact, message)
     today = timezone.localdate()
     due_on = due_on or today + timedelta(days=PLANS[plan].days)
     if due_on <= today:
@@ -205,17 +174,15 @@ def referral_create(
         )
     if errors:
         raise ValidationError(errors)
-    remind_on, escalate_on = plan_dates(plan, due_on)
-    referral = Referral(
+    referral = _referral_new(
         concern=concern,
+        district=concern.district,
         organisation=organisation,
         contact=contact,
-        message=message.strip(),
+        message=message,
         plan=plan,
         due_on=due_on,
-        remind_on=remind_on,
-        escalate_on=escalate_on,
-        created_by=actor,
+        actor=actor,
         resident_introduced_at=timezone.now() if introduce_resident else None,
     )
     token = _new_link(referral)
@@ -248,6 +215,100 @@ def referral_create(
     return referral, token
 
 
+def _request_errors(district, organisation, contact, message):
+    """{field: error} for the recipient and the message of a referral or request in `district`."""
+    errors = {}
+    if not organisation.is_active or not organisation_serves(organisation, district):
+        errors["organisation"] = ValidationError(
+            _("%(organisation)s does not work in %(district)s."),
+            code="organisation",
+            params={"organisation": organisation.name, "district": district.name},
+        )
+    if contact is not None and contact.organisation_id != organisation.pk:
+        errors["contact"] = ValidationError(
+            _("%(contact)s does not work at %(organisation)s."),
+            code="contact",
+            params={"contact": contact.name, "organisation": organisation.name},
+        )
+    elif contact is not None and not contact.email:
+        errors["contact"] = ValidationError(
+            _(
+                "%(contact)s has no e-mail address. Please choose another recipient, "
+                "or add the address in the directory."
+            ),
+            code="no_address",
+            params={"contact": contact.name},
+        )
+    elif contact is None and not organisation.email:
+        errors["contact"] = ValidationError(
+            _(
+                "%(organisation)s has no e-mail address of its own. Please choose one of its contact persons, "
+                "or add the address in the directory."
+            ),
+            code="no_address",
+            params={"organisation": organisation.name},
+        )
+    if not message.strip():
+        errors["message"] = ValidationError(_("Please write a message to the partner."), code="message")
+    return errors
+
+
+def _referral_new(*, plan, due_on, actor, message, **fields):
+    remind_on, escalate_on = plan_dates(plan, due_on)
+    return Referral(
+        message=message.strip(),
+        plan=plan,
+        due_on=due_on,
+        remind_on=remind_on,
+        escalate_on=escalate_on,
+        created_by=actor,
+        **fields,
+    )
+
+
+@transaction.atomic
+def referral_request(
+    *, subject, district, organisation, actor, message, contact=None, due_on=None, plan=ReferralPlan.STANDARD
+):
+    """Ask a partner for help with another domain's object (a project's skip): followed like a referral.
+
+    The steps are entries on the object's timeline; the partner answers through the secret link or a partner
+    login. Returns (referral, token). Raises ValidationError with code "organisation", "contact",
+    "no_address", "message" or "due" (keyed by field).
+    """
+    errors = _request_errors(district, organisation, contact, message)
+    today = timezone.localdate()
+    due_on = due_on or today + timedelta(days=PLANS[plan].days)
+    if due_on <= today:
+        errors["due_on"] = ValidationError(_("The due date must lie in the future."), code="due")
+    if errors:
+        raise ValidationError(errors)
+    referral = _referral_new(
+        subject=subject,
+        district=district,
+        organisation=organisation,
+        contact=contact,
+        message=message,
+        plan=plan,
+        due_on=due_on,
+        actor=actor,
+    )
+    token = _new_link(referral)
+    referral.full_clean()
+    referral.save()
+    _event(referral, ReferralStep.SENT, text=referral.message, author=actor)
+    audit_record(
+        actor=actor,
+        verb="referral.requested",
+        target=referral,
+        district=district,
+        organisation=organisation.pk,
+        due_on=due_on.isoformat(),
+    )
+    referral_send(referral=referral, token=token)
+    return referral, token
+
+
 @transaction.atomic
 def referral_answer(*, referral, actor, text):
     """The team answers a partner's question; the referral goes back to the partner."""
@@ -263,7 +324,7 @@ def referral_answer(*, referral, actor, text):
         actor=actor,
         verb="referral.answered",
         target=referral,
-        district=referral.concern.district,
+        district=referral.district,
         before=before,
         after=referral.status,
     )
@@ -289,7 +350,7 @@ def referral_move_due(*, referral, actor, due_on):
         actor=actor,
         verb="referral.due_moved",
         target=referral,
-        district=referral.concern.district,
+        district=referral.district,
         before=before.isoformat(),
         after=due_on.isoformat(),
     )
@@ -312,7 +373,7 @@ def referral_withdraw(*, referral, actor, reason):
         actor=actor,
         verb="referral.withdrawn",
         target=referral,
-        district=referral.concern.district,
+        district=referral.district,
         before=before,
         after=referral.status,
     )
@@ -329,7 +390,7 @@ def referral_revoke_link(*, referral, actor):
     referral.link_revoked_at = timezone.now()
     referral.save(update_fields=["link_revoked_at", "updated_at"])
     _event(referral, ReferralStep.LINK_REVOKED, author=actor)
-    audit_record(actor=actor, verb="referral.link_revoked", target=referral, district=referral.concern.district)
+    audit_record(actor=actor, verb="referral.link_revoked", target=referral, district=referral.district)
     return referral
 
 
@@ -347,7 +408,7 @@ def referral_renew_link(*, referral, actor):
     token = _new_link(referral)
     referral.save(update_fields=["token_hash", "link_expires_at", "link_revoked_at", "updated_at"])
     _event(referral, ReferralStep.LINK_RENEWED, author=actor)
-    audit_record(actor=actor, verb="referral.link_renewed", target=referral, district=referral.concern.district)
+    audit_record(actor=actor, verb="referral.link_renewed", target=referral, district=referral.district)
     referral_send(referral=referral, token=token)
     return token
 
@@ -358,7 +419,7 @@ def referral_renew_link(*, referral, actor):
 def referral_by_token(token):
     """(referral, state) for a partner link: state from link_state(), or (None, "unknown")."""
     referral = (
-        Referral.objects.select_related("concern", "concern__district", "concern__category", "organisation", "contact")
+        Referral.objects.select_related("concern", "concern__category", "district", "organisation", "contact")
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -392,7 +453,7 @@ def _partner_step(referral, kind, *, actor, via_link, text="", public=False, **c
         actor=actor,
         verb=f"referral.{kind}",
         target=referral,
-        district=referral.concern.district,
+        district=referral.district,
         via_link=via_link,
         public=public,
         **moved,
@@ -414,7 +475,7 @@ def referral_accept(*, referral, actor=None, via_link=False, text=""):
         status=ReferralStatus.ACCEPTED,
     )
     concern = referral.concern
-    if concern.status == ConcernStatus.REFERRED:
+    if concern is not None and concern.status == ConcernStatus.REFERRED:
         with override(concern.language):
             notice = _("%(partner)s has taken on your concern.") % {"partner": referral.public_name}
         concern_services.concern_reply(
@@ -491,7 +552,7 @@ def referral_close(*, referral, outcome, text="", public=False, actor=None, via_
         outcome=outcome,
         closed_at=timezone.now(),
     )
-    if outcome in SOLVED_OUTCOMES:
+    if outcome in SOLVED_OUTCOMES and referral.concern_id:
         concern_services.concern_review_request(concern=referral.concern, entry=step)
     return referral
 
@@ -509,25 +570,23 @@ def partner_address(referral):
 
 
 def _team_addresses(referral):
-    people = [referral.created_by, referral.concern.assignee]
-    return sorted({person.email for person in people if person is not None and person.is_active})
+    return sorted({person.email for person in subjects.team(referral) if person is not None and person.is_active})
 
 
 def referral_send(*, referral, token):
     """The referral mail with the secret link and the site plan of the spot as a PNG, to the one partner address."""
-    concern = referral.concern
+    about = referral.about
     if address := partner_address(referral):
-        plan = (
-            "lageplan.png",
-            site_plan_png(site_plan(concern.district, concern.lat, concern.lon, address=concern.address)),
-            "image/png",
-        )
+        plan = []
+        if about.lat is not None:
+            drawn = site_plan(referral.district, about.lat, about.lon, address=about.address)
+            plan.append(("lageplan.png", site_plan_png(drawn), "image/png"))
         mail_send(
             to=address,
-            template="network/email/referral",
-            context={"referral": referral, "concern": concern, "link": link_url(token)},
-            district=concern.district,
-            attachments=[plan],
+            template="network/email/referral" if referral.concern_id else "network/email/request",
+            context={"referral": referral, "concern": referral.concern, "about": about, "link": link_url(token)},
+            district=referral.district,
+            attachments=plan,
         )
 
 
@@ -542,7 +601,7 @@ def referral_partner_notify(*, event):
             to=address,
             template="network/email/partner_update",
             context={"event": event, "referral": referral},
-            district=referral.concern.district,
+            district=referral.district,
         )
 
 
@@ -555,7 +614,7 @@ def referral_team_notify(*, event):
             to=address,
             template="network/email/team_update",
             context={"event": event, "referral": referral, "url": url},
-            district=referral.concern.district,
+            district=referral.district,
         )
 
 
@@ -583,7 +642,7 @@ def referral_followups_send(*, today=None):
             locked.escalated_at = timezone.now()
             locked.save(update_fields=["escalated_at", "updated_at"])
             event = _event(locked, ReferralStep.ESCALATED, text=f"{locked.due_on:%d.%m.%Y}")
-            audit_record(actor=None, verb="referral.escalated", target=locked, district=locked.concern.district)
+            audit_record(actor=None, verb="referral.escalated", target=locked, district=locked.district)
             referral_team_notify(event=event)
         escalated += 1
     return reminded, escalated

@@ -52,8 +52,9 @@ def _partner_page(request, referral, action_url, *, via_link):
     concern = referral.concern
     context = {
         "referral": referral,
+        "about": referral.about,
         "concern": concern,
-        "photos": concern.photos.all(),
+        "photos": concern.photos.all() if concern else (),
         "events": selectors.referral_events(referral=referral),
         "form": form,
         "action_url": action_url,

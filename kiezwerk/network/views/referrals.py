@@ -62,8 +62,8 @@ def referral(request, pk):
 def _referral_page(request, referral, bound=None, status=200):
     context = {
         "referral": referral,
-        "concern": referral.concern,
-        "district": referral.concern.district,
+        "about": referral.about,
+        "district": referral.district,
         "events": selectors.referral_events(referral=referral),
         "answer_form": AnswerForm(),
         "due_form": DueForm(initial={"due_on": referral.due_on}),

@@ -21,6 +21,7 @@ from kiezwerk.core.forms import add_errors
 from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import can_use_desk, district, district_for
 from kiezwerk.network.models import OrganisationKind
+from kiezwerk.network.services.referrals import referral_request
 
 from .. import forms, rules, selectors
 from ..models import Material, ProjectPartner, SignUp, SignUpStatus, Task
@@ -152,6 +153,7 @@ def _page(request, project, bound=None, status=200):
         "message_form": forms.MessageForm(),
         "resolve_form": forms.ResolveForm(initial={"text": services.resolution_text(project)}),
         "link_form": forms.LinkConcernsForm(),
+        "request_form": forms.RequestForm(project=project),
         "outcome_form": forms.OutcomeForm(
             project=project,
             initial={
@@ -463,6 +465,21 @@ def volunteers_message(request, pk):
         volunteers.volunteers_message(project=project, actor=request.user, **data)
 
     return _act(request, project, "message_form", form, call, _("The message has been sent."), "#volunteers")
+
+
+@access.requires(**STAFF)
+@require_POST
+def request_add(request, pk):
+    """Ask a partner for help through the network's referral machinery (link, reminders, escalation)."""
+    project = _project(request, pk)
+    form = forms.RequestForm(request.POST, project=project)
+
+    def call(data):
+        referral_request(subject=project, district=project.district, actor=request.user, **form.request())
+
+    return _act(
+        request, project, "request_form", form, call, _("The request has been sent to the partner."), "#requests"
+    )
 
 
 @access.requires(**STAFF)
