@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,7 +64,8 @@ def test_the_team_asks_a_partner_and_the_answer_lands_on_the_projects_timeline(
     assert "Frühjahrsputz Lindenplatz" in page and "Ein sauberer Platz" in page
     assert "Helga" not in page and "helga@example.org" not in page
     assert client.post(link, {"step": "accept", "text": "Machen wir."}).status_code == 302
-    assert client.post(link, {"step": "progress", "text": "Container steht ab Freitag.", "public": "on"}).status_code == 302
+    progress = {"step": "progress", "text": "Container steht ab Freitag.", "public": "on"}
+    assert client.post(link, progress).status_code == 302
     referral.refresh_from_db()
     assert referral.status == "accepted"
     steps = list(asking.entries.filter(kind="referral").values_list("step", "is_public"))
@@ -105,9 +107,10 @@ def test_bad_requests_change_nothing(client, district, other_district, manager, 
     assert response.status_code == 400
     elsewhere = Organisation.objects.create(name="Fremdes Amt", kind="city_office", email="fremd@example.org")
     elsewhere.districts.add(other_district)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the service refuses an organisation outside the district
+    with pytest.raises(ValidationError) as error:
         referrals.referral_request(
             subject=asking, district=district, organisation=elsewhere, actor=manager, message="Bitte."
         )
+    assert error.value.message_dict["organisation"] == ["Fremdes Amt ist nicht in Testviertel tätig."]
     assert not Referral.objects.exists()
     assert not OutboxMail.objects.filter(subject__contains="Frühjahrsputz").exists()
