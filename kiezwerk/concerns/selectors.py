@@ -1,5 +1,6 @@
 """Reads for concerns: public lists, the map's data, nearby open concerns, the rows of the open data."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -207,3 +208,60 @@ def related_register(function):
 def concern_related_public(*, concern):
     """[(label, url)] the apps link a concern's public page and tracking page to (the actions made of it)."""
     return [link for function in _related for link in function(concern)]
+
+
+# Apps above concerns add to a district's public page without concerns knowing them (docs/architecture.md,
+# issue H): a layer of the district map and a section of the page, registered at start-up.
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    key: str  # names the markers' and the legend swatch's CSS class (`kw-layer--<key>`)
+    label: str  # the legend's entry, translated lazily
+    url_name: str  # a public URL taking the district's slug: a GeoJSON FeatureCollection (static/js/map.js)
+
+
+@dataclass(frozen=True)
+class DistrictSection:
+    load: callable  # (district) -> the template's context, or a falsy value to leave the section out
+    template_name: str
+
+
+_map_layers = {}
+_district_sections = []
+
+
+def map_layer_register(*, key, label, url_name):
+    """Add a layer to every district map: its points (and areas) come from `url_name`, its legend entry is `label`.
+
+    Each feature is a Point with the properties `title`, `url` and `status_label`, and optionally `area`
+    (a GeoJSON Polygon drawn beneath the marker). The data may change only with the district's data version.
+    """
+    _map_layers[key] = MapLayer(key=key, label=label, url_name=url_name)
+
+
+def district_map_layers(*, district):
+    """The registered layers of a district's map, for its legend and for `map.js` (through the map's config)."""
+    return [
+        {"key": layer.key, "label": str(layer.label), "source": reverse(layer.url_name, args=[district.slug])}
+        for layer in _map_layers.values()
+    ]
+
+
+def district_section_register(load, *, template_name):
+    """Add a section to a district's public page: `load(district)` gives its template's context (falsy: left out).
+
+    The page is shared among visitors until the district's data version changes (core.pagecache): what a
+    section shows must change only with it (or may be up to `pagecache.TIMEOUT` late).
+    """
+    _district_sections.append(DistrictSection(load=load, template_name=template_name))
+
+
+def district_sections(*, district):
+    """[(template_name, context)] of the registered sections that have something to show."""
+    sections = []
+    for section in _district_sections:
+        context = section.load(district)
+        if context:
+            sections.append((section.template_name, context))
+    return sections

@@ -246,8 +246,13 @@ def concern_review(request, pk):
 def district_map(request, slug):
     def page():
         district = get_object_or_404(District, slug=slug)
+        base = selectors.map_context(district=district)
+        layers = selectors.district_map_layers(district=district)
         context = {
-            **selectors.map_context(district=district),
+            **base,
+            "map_config": {**base["map_config"], "layers": layers},
+            "map_layers": layers,
+            "sections": selectors.district_sections(district=district),
             "figures": selectors.district_figures(district=district),
             "filter_form": ConcernFilterForm(district=district),
             "legend": ((_("Open"), OPEN_STATUSES), (_("Closed"), CLOSED_STATUSES)),

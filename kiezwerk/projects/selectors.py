@@ -1,10 +1,17 @@
 """Reads for projects: the public and the team's lists, a project's page, the start page, "today", the map."""
 
+import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
+
+from kiezwerk.concerns.selectors import map_context
+from kiezwerk.core import selectors as core_selectors
 
 from kiezwerk.network.models import Referral
 
@@ -168,8 +175,19 @@ def concern_section(concern):
     return {"concern": concern, "projects": list(concern.projects.only("pk", "title", "status"))}
 
 
+def district_section(district):
+    """The district's public page (concerns.selectors.district_section_register): actions looking for helpers,
+    recently finished ones, and the link to the list (always shown)."""
+    return {"district": district, **start_page(district=district)}
+
+
+def place_map(*, district):
+    """The place picker's map (boundary, streets, tiles), as the concerns' maps have it, for `json_script`."""
+    return map_context(district=district)["map_config"]
+
+
 def map_points(*, district):
-    """Public projects with a place, not cancelled, for the district map: a few dozen at most."""
+    """Public projects with a place, not cancelled, for the district map: a few dozen at most. No volunteer data."""
     rows = (
         Project.objects.public()
         .filter(district=district, lat__isnull=False)
@@ -180,8 +198,10 @@ def map_points(*, district):
     )
     return [
         {
+            "id": p.pk,
             "title": p.title,
-            "status": p.get_status_display(),
+            "status": p.status,
+            "status_label": str(p.get_status_display()),
             "lat": p.lat,
             "lon": p.lon,
             "area": p.area,
@@ -189,3 +209,33 @@ def map_points(*, district):
         }
         for p in rows
     ]
+
+
+def map_geojson(*, slug):
+    """The district map's layer of actions: GeoJSON bytes, kept per data version and language (a public change
+    of a project bumps the version); None when there is no such district. A cache hit costs no query."""
+    version = core_selectors.district_version(slug)
+    if version is None:
+        return None
+    key = "project-map:{}:{}:{}".format(*version, get_language())
+    data = cache.get(key)
+    if data is None:
+        features = [
+            {
+                "type": "Feature",
+                "id": point["id"],
+                "geometry": {"type": "Point", "coordinates": [round(point["lon"], 6), round(point["lat"], 6)]},
+                "properties": {
+                    "title": point["title"],
+                    "status": point["status"],
+                    "status_label": point["status_label"],
+                    "url": point["url"],
+                    "area": point["area"],
+                },
+            }
+            for point in map_points(district=version[0])
+        ]
+        collection = {"type": "FeatureCollection", "features": features}
+        data = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, data, timeout=settings.MAP_DATA_CACHE_SECONDS)
+    return data

@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("projects/<slug:slug>/", public.project_list, name="list"),
+    path("projects/<slug:slug>/map.json", public.project_map, name="map"),
     path("projects/<slug:slug>/<int:pk>/", public.project_detail, name="detail"),
     path("projects/<slug:slug>/<int:pk>/shifts/<int:shift_id>/signup/", public.signup, name="signup"),
     path("projects/<slug:slug>/<int:pk>/shifts/<int:shift_id>/shift.ics", public.shift_ics, name="shift-ics"),

@@ -1,5 +1,7 @@
 """Every URL of projects walked as anonymous, resident, volunteer, partner, another district's manager and the team."""
 
+import json
+
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
@@ -13,7 +15,7 @@ from ..factories import UserFactory
 from .conftest import project_made, shift_made
 
 # Open to everyone (a public project's pages) or to the holder of a secret link.
-PUBLIC = {"list", "detail", "signup", "shift-ics", "signup-confirm", "signup-cancel"}
+PUBLIC = {"list", "detail", "map", "signup", "shift-ics", "signup-confirm", "signup-cancel"}
 
 
 def routes():
@@ -86,6 +88,7 @@ def test_nobody_outside_the_team_gets_anything(request, client, who, walk, distr
     for name in ("detail",):
         url = reverse(f"projects:{name}", args=[walk["slug"], walk["pk"]])
         assert client.get(url).status_code == 404
+    assert json.loads(client.get(reverse("projects:map", args=[walk["slug"]])).content)["features"] == []
     assert AuditEvent.objects.count() == audits
     assert [m.objects.count() for m in (Task, Material, SignUp, ProjectPartner, ProjectTemplate)] == counts
 

@@ -42,6 +42,18 @@ def project_list(request, slug):
     )
 
 
+@access.public
+@require_GET
+def project_map(request, slug):
+    """The district map's layer of actions (GeoJSON): public projects with a place, no volunteer data."""
+    data = selectors.map_geojson(slug=slug)
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
 def _detail(request, project, *, bound=None, status=200):
     """The public page; `bound` is (shift id, form) of a sign-up that failed, shown with its errors."""
     page = selectors.public_page(project=project)

@@ -113,6 +113,7 @@ def project_new(request, slug):
             "form": form,
             "concerns": concerns,
             "streets": core_selectors.street_list(district=the_district),
+            "map_config": selectors.place_map(district=the_district),
         },
         status=status,
     )
@@ -238,6 +239,7 @@ def project_edit(request, pk):
             "district": project.district,
             "form": form,
             "streets": core_selectors.street_list(district=project.district),
+            "map_config": selectors.place_map(district=project.district),
         },
         status=status,
     )

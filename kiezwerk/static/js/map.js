@@ -6,7 +6,8 @@
   var element = document.getElementById("map");
   if (!element || !window.L) { return; }
   element.innerHTML = "";
-  var created = KiezwerkMap.create(element, KiezwerkMap.readConfig(), { markers: true });
+  var config = KiezwerkMap.readConfig();
+  var created = KiezwerkMap.create(element, config, { markers: true });
   var map = created.map;
   var pins = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   var clusters = L.layerGroup();
@@ -109,6 +110,44 @@
       .then(show)
       .catch(function (error) { if (error.name !== "AbortError" && status) { status.textContent = status.dataset.failed; } });
   }
+
+  // The layers other apps add (concerns.selectors.map_layer_register, e.g. the projects' actions): loaded
+  // once, each drawn as markers of their own shape and colour (the legend's swatch) with their areas beneath.
+  function layerMarker(layer, feature) {
+    var c = feature.geometry.coordinates, p = feature.properties;
+    var marker = L.marker([c[1], c[0]], {
+      icon: KiezwerkMap.pinIcon("kw-pin--layer kw-layer--" + layer.key),
+      title: p.title + " (" + layer.label + " · " + p.status_label + ")", alt: p.title, keyboard: true
+    });
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = p.url;
+    link.textContent = p.title;
+    var meta = document.createElement("p");
+    meta.textContent = layer.label + " · " + p.status_label;
+    box.appendChild(link);
+    box.appendChild(meta);
+    return marker.bindPopup(box);
+  }
+
+  (config.layers || []).forEach(function (layer) {
+    var group = L.layerGroup().addTo(map);
+    fetch(layer.source, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(function (data) {
+        data.features.forEach(function (feature) {
+          if (feature.geometry.type !== "Point") { return; }
+          var area = feature.properties.area;
+          if (area && area.type === "Polygon") {
+            group.addLayer(L.geoJSON(area, {
+              interactive: false, style: { className: "kw-layer-area kw-layer--" + layer.key, weight: 2, fillOpacity: 0.15 }
+            }));
+          }
+          group.addLayer(layerMarker(layer, feature));
+        });
+      })
+      .catch(function () { /* the concerns stay; the layer's own list page is linked on the page */ });
+  });
 
   map.on("moveend", load);
   if (form) {
