@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 
 from kiezwerk.concerns.selectors import map_context
 from kiezwerk.core import selectors as core_selectors
-
 from kiezwerk.network.models import Referral
 
 from .models import ENDED_STATUSES, Project, ProjectStatus, Shift, SignUp, SignUpStatus, Task
