@@ -51,8 +51,16 @@ def test_the_demo_goes_back_to_the_old_tables_and_comes_out_the_same():
     from kiezwerk.concerns import services
     from kiezwerk.concerns.models import Concern
     from kiezwerk.core import activity
+    from kiezwerk.core.models import Entry
+    from kiezwerk.projects.models import Project
 
     call_command("demo", stdout=StringIO())
+    # The projects app came after the activity layer: going back before it drops its tables, and its timeline
+    # rows would be left behind without their projects. The round trip is of what these migrations move.
+    Project.objects.all().delete()
+    # The old tables knew a text's language only for the report itself (a reply's, such as the reason a project
+    # resolved its concerns with, came with the activity layer): going back cannot keep it.
+    Entry.objects.filter(target_type__model="concern").exclude(kind="created").update(language="")
     concern = Concern.objects.public().filter(photos__isnull=False).first() or Concern.objects.public().first()
     activity.follow_confirm(token=activity.follow(target=concern, email="nachbarin@example.org").token)
     activity.follow(target=concern, email="unbestaetigt@example.org")

@@ -3,6 +3,10 @@
 The network (data/oberhausen_network.json, loaded by `demo.network`): ~60 organisations, their
 contacts and relationships, and ~300 past referrals with outcomes; see that module.
 
+The projects (data/oberhausen_projects.json, loaded by `demo.projects`): a litter picking done (six
+concerns resolved by it, 23 volunteers, 62 kg), a community garden running with weekly shifts, a street
+party in planning and an internal idea; see that module.
+
 The desk (data/oberhausen_desk.json): reply templates, assignments, follow-ups and internal notes
 on open concerns, two duplicates, street contacts and conversation notes; dates relative to the day
 the demo is loaded.
@@ -33,6 +37,7 @@ from kiezwerk.core.intake import places
 from kiezwerk.core.models import District
 from kiezwerk.core.services import district_load, district_touch, district_welcome_set, street_save
 from kiezwerk.demo.network import NETWORK_DATA, PARTNER_LOGIN, network_load
+from kiezwerk.demo.projects import PROJECTS_DATA, projects_load
 from kiezwerk.desk import services as desk_services
 from kiezwerk.desk.models import FieldNote, ReplyTemplate
 
@@ -50,8 +55,11 @@ DEMO_USERS = [
 ]
 
 
-def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA):
-    """Create or refresh the demo district. Returns (district, users, concerns_created)."""
+def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA, projects_path=PROJECTS_DATA):
+    """Create or refresh the demo district. Returns (district, users, concerns_created).
+
+    The projects need the network's organisations (their partners): without the network there are none.
+    """
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     desk = json.loads(Path(desk_path).read_text(encoding="utf-8")) if desk_path else None
     with transaction.atomic():
@@ -87,7 +95,11 @@ def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA)
             _desk_load(district, streets, categories, users, desk)
     if network_path:
         with transaction.atomic():
-            network_load(district, streets, categories, users, data["concerns"], data_path=network_path, place=_place)
+            organisations = network_load(
+                district, streets, categories, users, data["concerns"], data_path=network_path, place=_place
+            )
+        if projects_path:
+            projects_load(district, streets, categories, users, organisations, data_path=projects_path, place=_place)
     opendata.build(district.pk)  # the changes queued a build too: without a worker this one serves `make run`
     return district, users, created
 

@@ -260,7 +260,7 @@ class SignUp(models.Model):
     @property
     def display_name(self):
         if self.user_id and not self.name:
-            return self.user.get_full_name() or self.user.email
+            return str(self.user)  # the account's name, else its address (the User model has no first/last name)
         return self.name
 
     @property

@@ -1,5 +1,6 @@
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import pairwise
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, EntryKind, Moderation
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.models import AuditEvent, Entry, OutboxMail
+from kiezwerk.demo import projects as demo_projects
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.network import PARTNER_LOGIN
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
@@ -28,11 +30,26 @@ from kiezwerk.network.models import (
     Relationship,
 )
 from kiezwerk.network.selectors.ranking import partner_suggestions
+from kiezwerk.projects import selectors as projects_selectors
+from kiezwerk.projects.models import (
+    Kind,
+    Material,
+    Project,
+    ProjectPartner,
+    ProjectStatus,
+    ProjectTemplate,
+    Shift,
+    SignUp,
+    SignUpStatus,
+    Task,
+    Visibility,
+)
 
 
 def test_demo_data_passes_its_checks(capsys):
     assert check_demo_data.main(["check", str(DATA)]) == 0
-    assert "Desk: oberhausen_desk.json" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Desk: oberhausen_desk.json" in out and "Projects: oberhausen_projects.json" in out
 
 
 def test_demo_is_complete_and_idempotent(db, client):
@@ -47,18 +64,111 @@ def test_demo_is_complete_and_idempotent(db, client):
     assert district.streets.count() >= 28
     _assert_desk(district, users)
     _assert_internal_notes(district)
+    _assert_projects(district, users, client)
     desk = _desk_counts(district)
+    projects = _project_counts(district)
     total = Concern.objects.count()
     assert total >= created + 150  # with the network's historical concerns
     _district, _users, again = demo_load()
     assert again == 0 and Concern.objects.count() == total and Role.objects.count() + 1 == len(DEMO_USERS)
     assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
+    assert _project_counts(district) == projects
     # `make run` serves the open data: the demo builds its files.
     response = client.get(reverse("concerns:open-data-geojson", args=[district.slug]))
     features = json.loads(b"".join(response.streaming_content))["features"]
     assert len(features) == Concern.objects.public().filter(district=district).count()
     # A demo user can log in with the printed password.
     assert client.login(email="quartiersmanager@example.org", password="kiezwerk-demo")
+
+
+def _project_counts(district):
+    return {
+        "projects": Project.objects.filter(district=district).count(),
+        "entries": Entry.objects.filter(project__district=district).count(),
+        "shifts": Shift.objects.filter(project__district=district).count(),
+        "signups": SignUp.objects.filter(shift__project__district=district).count(),
+        "tasks": Task.objects.filter(project__district=district).count(),
+        "materials": Material.objects.filter(project__district=district).count(),
+        "partners": ProjectPartner.objects.filter(project__district=district).count(),
+        "templates": ProjectTemplate.objects.filter(district=district).count(),
+    }
+
+
+def _assert_projects(district, users, client):
+    """The team's four actions: litter picking done, garden running, street party planned, an internal idea."""
+    today, now = timezone.localdate(), timezone.now()
+    manager = users[RoleKind.MANAGER]
+    projects = Project.objects.filter(district=district)
+    assert projects.count() == 4 and all(p.responsible == manager and p.language == "de" for p in projects)
+    assert not OutboxMail.objects.exists()  # the volunteers are never mailed by the demo
+    litter, garden, party = (projects.get(kind=kind) for kind in (Kind.LITTER, Kind.GARDEN, Kind.PARTY))
+    idea = projects.get(status=ProjectStatus.IDEA)
+
+    # The litter picking: done, from the template, for six reports of wild rubbish in one street, now resolved.
+    assert litter.status == ProjectStatus.DONE and litter.template.kind == Kind.LITTER and litter.is_public
+    assert litter.starts_on <= today - timedelta(days=14) and litter.starts_on.weekday() == 5
+    assert litter.ended_at < now and litter.status_reason and litter.area["type"] == "Polygon"
+    concerns = litter.concerns.all()
+    assert concerns.count() == 6 and {c.category.slug for c in concerns} == {"illegal-dumping"}
+    assert len({c.address.rsplit(" ", 1)[0] for c in concerns}) == 1  # one street
+    assert all(c.status == ConcernStatus.RESOLVED and c.closed_at.date() > litter.starts_on for c in concerns)
+    for concern in concerns:
+        assert concern.created_at < litter.created_at  # reported before the action was started for them
+        resolved = concern.entries.get(kind=EntryKind.STATUS, new_status=ConcernStatus.RESOLVED)
+        assert resolved.is_public and litter.title in resolved.text and resolved.created_at == concern.closed_at
+        page = client.get(concern.get_absolute_url())
+        assert page.status_code == 200 and litter.get_absolute_url() in page.content.decode()
+    signups = SignUp.objects.filter(shift__project=litter)
+    assert signups.count() == 23 == litter.participants
+    assert all(s.status == SignUpStatus.REGISTERED and s.attended and s.hours > 0 for s in signups)
+    assert all(s.email.endswith("@example.org") and s.name for s in signups)
+    assert len({s.email for s in signups}) == 23
+    assert set(signups.values_list("language", flat=True)) == {"de", "tr", "ar", "pl", "uk", "ru"}
+    assert litter.hours == sum(s.hours for s in signups)
+    assert all(s.queued_at < shift.starts_at < now for shift in litter.shifts.all() for s in shift.signups.all())
+    assert litter.figures["litter_kg"] == 62 and litter.figures["bags"] > 0
+    assert "62 kg" in litter.result
+    waste_office = litter.partners.get(organisation__name="Amt für Abfallwirtschaft (Demo)")
+    assert waste_office.part == "stellt Container und holt die Säcke ab"
+    assert not litter.tasks.filter(done_at=None).exists()
+    page = client.get(litter.get_absolute_url()).content.decode()
+    assert "62" in page and litter.result[:40] in page and "Amt für Abfallwirtschaft" in page
+
+    # The community garden: running, a shift every Saturday for six weeks, one full with a waiting list.
+    assert garden.status == ProjectStatus.RUNNING and garden.template.kind == Kind.GARDEN
+    shifts = list(garden.shifts.order_by("starts_at"))
+    assert len(shifts) == 6 and all(s.capacity == 6 and s.starts_at > now for s in shifts)
+    days = [timezone.localtime(s.starts_at).date() for s in shifts]
+    assert all(day.weekday() == 5 for day in days) and days[0] <= today + timedelta(days=7)
+    assert all(later - earlier == timedelta(weeks=1) for earlier, later in pairwise(days))
+    [full] = [s for s in shifts if s.free == 0]
+    waiting = full.signups.filter(status=SignUpStatus.WAITING)
+    assert waiting.count() == 2 and full.signups.filter(status=SignUpStatus.REGISTERED).count() == 6
+    assert all(0 < s.taken < s.capacity for s in shifts if s != full)
+    assert not SignUp.objects.filter(shift__project=garden, status=SignUpStatus.UNCONFIRMED).exists()
+    kinds = set(garden.partners.values_list("organisation__kind", flat=True))
+    assert OrganisationKind.ASSOCIATION in kinds and garden.partners.filter(organisation__name="Grünamt (Demo)")
+    helper = SignUp.objects.filter(shift__project=garden, user=users[RoleKind.VOLUNTEER]).first()
+    assert helper.display_name == "Jonas Berger"
+
+    # The street party: planned about five weeks ahead; tasks done, open and overdue; the skip still to come.
+    assert party.status == ProjectStatus.PLANNING and party.template.kind == Kind.PARTY and party.is_public
+    assert 32 <= (party.starts_on - today).days <= 38 and party.starts_on.weekday() == 5
+    open_tasks = party.tasks.filter(done_at=None)
+    assert open_tasks.filter(due_on__lt=today).count() >= 2 and open_tasks.filter(due_on__gt=today).count() >= 2
+    assert party.tasks.exclude(done_at=None).count() >= 2
+    skip = party.materials.get(name="Container")
+    assert skip.pledged == 0 and skip.pledged_by_organisation is None
+    assert party.partners.filter(organisation__name="Amt für Abfallwirtschaft (Demo)").exists()
+    due = projects_selectors.due_tasks_section(district, today)
+    assert {task.project for task in due["tasks"]} >= {party}
+
+    # The idea: the team's only.
+    assert idea.visibility == Visibility.INTERNAL and not idea.is_public
+    listed = client.get(reverse("projects:list", args=[district.slug])).content.decode()
+    assert idea.title not in listed and all(p.title in listed for p in (litter, garden, party))
+    assert client.get(idea.get_absolute_url()).status_code == 404
+    assert not Project.objects.public().filter(pk=idea.pk).exists()
 
 
 def _desk_counts(district):
@@ -125,6 +235,25 @@ def _assert_internal_notes(district):
     public = concern_selectors.concern_timeline(concern=concern)
     assert not public.filter(kind=EntryKind.NOTE).exists()
     assert concern_selectors.concern_timeline(concern=concern, include_internal=True).filter(kind=EntryKind.NOTE)
+
+
+def test_demo_dates_fit_every_day_of_the_week():
+    """The demo is loaded on any day: the action lies two to three weeks back, the party about five ahead."""
+    for offset in range(7):
+        today = date(2026, 3, 2) + timedelta(days=offset)
+        litter = demo_projects._saturday_on_or_before(today - timedelta(days=14))
+        party = demo_projects._saturday_near(today + timedelta(weeks=5))
+        first_shift = demo_projects._saturday_on_or_after(today + timedelta(days=1))
+        assert litter.weekday() == party.weekday() == first_shift.weekday() == 5
+        assert 14 <= (today - litter).days <= 20 and 32 <= (party - today).days <= 38
+        assert 1 <= (first_shift - today).days <= 7
+        assert party - timedelta(days=42) < today  # the template's stand requests are overdue
+
+
+def test_demo_volunteers_get_plain_addresses():
+    assert demo_projects.email_for("Łukasz Zieliński") == "lukasz.zielinski@example.org"
+    assert demo_projects.email_for("Elif Yıldız") == "elif.yildiz@example.org"
+    assert demo_projects.email_for("Yusuf Al-Hassan") == "yusuf.al.hassan@example.org"
 
 
 def test_demo_desk_comes_to_a_demo_loaded_before_it(db):

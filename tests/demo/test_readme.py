@@ -7,6 +7,7 @@ from django.conf import settings
 from kiezwerk.concerns.models import Concern
 from kiezwerk.demo.services import demo_load
 from kiezwerk.network.models import Contact, Organisation, Referral
+from kiezwerk.projects.models import Project
 
 README = settings.BASE_DIR / "README.md"
 
@@ -24,6 +25,7 @@ def test_readme_states_what_the_demo_loads(db):
         "organisations": Organisation.objects.filter(city=district.city).count(),
         "contact persons": Contact.objects.filter(districts=district).count(),
         "referrals": Referral.objects.filter(concern__district=district).count(),
+        "projects": Project.objects.filter(district=district).count(),
     }
     found = re.search(r"The demo district \*Oberhausen\* has (.*?)\n\n", README.read_text(encoding="utf-8"), re.S)
     assert found, "README.md no longer describes the demo district"

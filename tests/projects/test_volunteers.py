@@ -36,6 +36,12 @@ def test_an_account_gets_its_place_at_once(shift):
     assert [mail.subject for mail in mails_to(user.email)] == ["Sie haben einen Platz: „Frühjahrsputz Lindenplatz“"]
 
 
+def test_an_accounts_sign_up_shows_its_name_or_address(shift):
+    named, unnamed = UserFactory(display_name="Jonas Berger"), UserFactory(display_name="")
+    assert volunteers.signup_create(shift=shift, user=named).display_name == "Jonas Berger"
+    assert volunteers.signup_create(shift=shift, user=unnamed).display_name == unnamed.email
+
+
 def test_name_and_email_hold_no_place_until_confirmed(shift):
     signup = volunteers.signup_create(shift=shift, name="Ayşe", email="ayse@example.org", language="tr")
     assert signup.status == SignUpStatus.UNCONFIRMED

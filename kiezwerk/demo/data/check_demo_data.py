@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Validate the Kiezwerk demo data set (oberhausen.json and its desk, oberhausen_desk.json) and print a summary.
+"""Validate the Kiezwerk demo data set (oberhausen.json, its desk and its projects) and print a summary.
 
 Usage:  python check_demo_data.py [path/to/oberhausen.json]
 
-The desk file is looked for next to the main file (<name>_desk.json) and checked when present.
+The desk file (<name>_desk.json) and the projects file (<name>_projects.json) are looked for next to the
+main file and checked when present.
 
 Needs only the standard library and shapely (pip install shapely).
 Exits with status 1 and lists every problem if the data breaks a rule.
@@ -78,6 +79,15 @@ OPEN_STATUSES = {"new", "triaged", "referred", "in_progress"}
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # Street contacts are counted, never named.
 NAME_RE = re.compile(r"\b(Frau|Herr|Familie|Fam\.)\s+[A-ZÄÖÜ]")
+
+# The projects (oberhausen_projects.json): the team's four actions, German texts for residents.
+PROJECT_KEYS = {"note", "volunteers", "litter", "garden", "party", "idea"}
+PROJECT_TEXTS = {"title": 120, "goal": 300, "description": 5000}
+# The volunteers' languages: the district's origins (German, Turkish, Arabic, Polish, Ukrainian, Russian).
+VOLUNTEER_LANGS = {"de", "tr", "ar", "pl", "uk", "ru"}
+LITTER_VOLUNTEERS, LITTER_KG = 23, 62
+# Not texts for residents: names, keys, places of the register.
+NOT_TEXT = {"street", "category", "language", "organisation", "pledged_by", "start", "end", "time", "owner"}
 
 LAT0, LON0 = 48.383, 10.880
 M_PER_DEG_LAT = 111_132.0
@@ -536,6 +546,93 @@ def check_desk(c, desk, streets, slugs, concerns):
     return stats
 
 
+def _texts(node, where):
+    """(where, text) of every string of a project's spec that residents or the team read."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in NOT_TEXT:
+                yield from _texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _texts(value, f"{where}[{index}]")
+    elif isinstance(node, str):
+        yield where, node
+
+
+def _street_number(c, where, streets, street, number):
+    found = streets.get(street)
+    if found is None:
+        c.err(f"{where}: unknown street {street!r}")
+    elif not isinstance(number, int) or not found["first_number"] <= number <= found["last_number"]:
+        c.err(f"{where}: house number {number!r} outside the street's numbers")
+
+
+def check_projects(c, spec, streets, slugs):
+    """The projects' content. Returns a summary dict."""
+    if not c.keys(spec, PROJECT_KEYS, "projects"):
+        return {}
+    people = spec["volunteers"]
+    names = [person[0] for person in people]
+    if len(set(names)) != len(names):
+        c.err("projects.volunteers: a name is listed twice")
+    languages = Counter(person[1] for person in people)
+    if set(languages) != VOLUNTEER_LANGS:
+        c.err(f"projects.volunteers: languages {sorted(languages)}, expected {sorted(VOLUNTEER_LANGS)}")
+    for kind in ("litter", "garden", "party", "idea"):
+        project = spec[kind]
+        for key, limit in PROJECT_TEXTS.items():
+            if not isinstance(project.get(key), str) or not 1 <= len(project[key].strip()) <= limit:
+                c.err(f"projects.{kind}.{key}: 1-{limit} characters")
+        if "street" in project and "house_number" in project:
+            _street_number(c, f"projects.{kind}", streets, project["street"], project["house_number"])
+        for where, text in _texts({k: v for k, v in project.items() if k != "concerns"}, f"projects.{kind}"):
+            walk_text(c, where, text)
+            check_script(c, where, "de", text)
+            if INFORMAL_RE.search(text):
+                c.err(f"{where}: address residents formally (Sie)")
+
+    litter = spec["litter"]
+    if litter["category"] not in slugs or slugs[litter["category"]][1] != "waste":
+        c.err(f"projects.litter.category {litter['category']!r} is not a waste category")
+    if len(litter["concerns"]) != 6:
+        c.err(f"projects.litter.concerns: expected 6, got {len(litter['concerns'])}")
+    for i, con in enumerate(litter["concerns"]):
+        where = f"projects.litter.concerns[{i}]"
+        _street_number(c, where, streets, litter["street"], con["house_number"])
+        if con["language"] not in LANGS:
+            c.err(f"{where}: language {con['language']!r} not in {LANGS}")
+        for key in ("title", "description"):
+            walk_text(c, f"{where}.{key}", con[key])
+            check_script(c, f"{where}.{key}", con["language"], con[key])
+        if not TIME_RE.match(con["time"]):
+            c.err(f"{where}: time {con['time']!r} is not HH:MM")
+        # Reported before the project was started (36 days before the action), so it could be linked then.
+        if not isinstance(con["days_before"], int) or not 37 <= con["days_before"] <= 90:
+            c.err(f"{where}: days_before {con['days_before']!r} not in 37-90")
+    helpers = sum(shift["volunteers"] for shift in litter["shifts"])
+    if helpers != LITTER_VOLUNTEERS or helpers > len(people):
+        c.err(f"projects.litter.shifts: {helpers} volunteers, expected {LITTER_VOLUNTEERS}")
+    for i, shift in enumerate(litter["shifts"]):
+        if not shift["volunteers"] <= shift["capacity"] or not TIME_RE.match(shift["start"]):
+            c.err(f"projects.litter.shifts[{i}]: more volunteers than places, or a bad time")
+    if litter["figures"].get("litter_kg") != LITTER_KG:
+        c.err(f"projects.litter.figures: litter_kg should be {LITTER_KG}")
+    if "{title}" not in litter["resolution"] or "{date}" not in litter["resolution"]:
+        c.err("projects.litter.resolution must name the action ({title}) and its day ({date})")
+
+    garden = spec["garden"]
+    capacity, signups = garden["shift"]["capacity"], garden["signups"]
+    full = [count for count in signups if count >= capacity]
+    if full != [capacity + 2] or not all(0 < count < capacity for count in signups if count < capacity):
+        c.err(f"projects.garden.signups {signups}: one shift full with two waiting, the others partly booked")
+    return {
+        "volunteers": len(people),
+        "languages": dict(sorted(languages.items())),
+        "litter": helpers,
+        "garden": sum(signups),
+    }
+
+
 def pct(part, whole):
     return f"{100.0 * part / whole:4.1f}%" if whole else "  - "
 
@@ -575,6 +672,13 @@ def main(argv):
         if "\\u0" in desk_raw:
             c.err(f"{desk_path.name}: contains \\u escapes; write it with ensure_ascii=False")
         desk = check_desk(c, json.loads(desk_raw), streets, slugs, data["concerns"])
+    projects_path = path.with_name(f"{path.stem}_projects.json")
+    projects = None
+    if projects_path.exists():
+        projects_raw = projects_path.read_text(encoding="utf-8")
+        if "\\u0" in projects_raw:
+            c.err(f"{projects_path.name}: contains \\u escapes; write it with ensure_ascii=False")
+        projects = check_projects(c, json.loads(projects_raw), streets, slugs)
 
     # summary
     print(f"File: {path}")
@@ -603,6 +707,12 @@ def main(argv):
         print(f"  duplicates: {desk['duplicates']}")
         print(f"  street contacts: {desk['contacts']} ({dict(sorted(desk['contact_langs'].items()))})")
         print(f"  conversation notes: {desk['field_notes']}, {desk['linked']} linked to a concern")
+    if projects:
+        print(f"Projects: {projects_path.name}, litter picking, garden, street party, internal idea")
+        print(
+            f"  volunteers: {projects['volunteers']} names ({projects['languages']}); litter picking "
+            f"{projects['litter']}, garden sign-ups {projects['garden']}"
+        )
     if c.errors:
         print(f"\nFAILED with {len(c.errors)} problem(s):")
         for e in c.errors:

@@ -1,3 +1,7 @@
+import logging
+from collections import Counter
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -6,13 +10,27 @@ from kiezwerk.concerns.models import EntryKind
 from kiezwerk.core.models import Entry
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
 from kiezwerk.network.models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral
+from kiezwerk.projects.models import Project, SignUp, SignUpStatus
+
+
+@contextmanager
+def _tasks_quiet():
+    """Without a worker Celery runs each task inline and logs it; the mails the demo drops would fill the console."""
+    logger = logging.getLogger("celery.app.trace")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demo district Oberhausen with users and concerns (idempotent)."
 
     def handle(self, *args, **options):
-        district, _users, created = demo_load()
+        with _tasks_quiet():
+            district, _users, created = demo_load()
         count = district.concerns.count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -31,6 +49,13 @@ class Command(BaseCommand):
             f"Network: {Organisation.objects.filter(city=district.city).count()} organisations, "
             f"{Contact.objects.filter(districts=district).count()} contacts, {referrals.count()} referrals "
             f"({referrals.filter(status__in=OPEN_REFERRAL_STATUSES).count()} open)."
+        )
+        statuses = Counter(Project.objects.filter(district=district).values_list("status", flat=True))
+        signups = SignUp.objects.filter(shift__project__district=district)
+        self.stdout.write(
+            f"Projects: {statuses.total()} ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), "
+            f"{signups.filter(status=SignUpStatus.REGISTERED).count()} volunteers' places taken, "
+            f"{signups.filter(status=SignUpStatus.WAITING).count()} on a waiting list."
         )
         self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
         for email, name, kind in DEMO_USERS:
