@@ -12,7 +12,7 @@ projects services, with the district's manager responsible.
 Dates are relative to the day the demo is loaded. Each project is made once (by its title), so a second
 run adds nothing. The services date what they write "now"; the demo then moves those timestamps to the
 story's days in the past (historical demo data, as the rest of the demo backdates). The demo mails nobody:
-the volunteers' mails are dropped before the commit.
+its mails (volunteers', the request to the waste office) are dropped before the commit.
 """
 
 import json
@@ -32,6 +32,7 @@ from kiezwerk.concerns import services as concern_services
 from kiezwerk.concerns.models import Concern, ConcernStatus
 from kiezwerk.core.intake import places
 from kiezwerk.core.models import Entry, OutboxMail
+from kiezwerk.network.services import referrals
 from kiezwerk.projects.models import Project, ProjectStatus, ProjectTemplate, SignUp, Task, Visibility
 from kiezwerk.projects.services import projects as project_services
 from kiezwerk.projects.services import tasks as task_services
@@ -52,7 +53,7 @@ def projects_load(district, streets, categories, users, organisations, *, data_p
     have = set(Project.objects.filter(district=district).values_list("title", flat=True))
     demo = _Demo(district, streets, categories, users, organisations, spec["volunteers"], place)
     made = []
-    with transaction.atomic():  # the demo sends no mail: the volunteers' mails are dropped before the commit
+    with transaction.atomic():  # the demo sends no mail: its mails are dropped before the commit
         last_mail = OutboxMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         key = f"demo:{district.slug}:action:"
         litter = spec["litter"]
@@ -400,10 +401,18 @@ class _Demo:
         )
         self._status(project, S.PLANNING, started + timedelta(minutes=30))
         self._partners(project, spec["partners"])
-        # TODO(referral): the skip ("Container", from the template) is to be requested from the Amt für
-        # Abfallwirtschaft through the network's referral machinery (being generalised to more than concerns);
-        # until then the demo records the office as a partner and leaves the material pledged 0.
+        # The skip ("Container", from the template) is requested from the waste office through the network's
+        # referrals: a link for the office, reminders, escalation; its answers land on the project's timeline.
         self._materials(project, spec["materials"])
+        request = spec["request"]
+        referrals.referral_request(
+            subject=project,
+            district=self.district,
+            organisation=self.organisations[request["organisation"]],
+            actor=self.manager,
+            message=request["message"].format(day=day.strftime("%d.%m.%Y")),
+            due_on=self.today + timedelta(days=request["due_in_days"]),
+        )
         for task in project.tasks.filter(title__in=spec["done_tasks"]):
             self._done(task, _local(task.due_on, "10:00"))
         for task_spec in spec["tasks"]:
