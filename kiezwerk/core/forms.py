@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # A date picker on phones; the value in ISO format, as the browser's date input sends it.
@@ -61,3 +63,31 @@ class AccessibilityFeedbackForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+
+# Posters (core.posters) ---------------------------------------------------------------------------
+
+POSTER_MORE_LANGUAGES = 2  # beside German: three blocks still fit on A4 with a large QR code
+
+
+class PosterLanguagesForm(forms.Form):
+    """The languages of a poster: German always, and up to two of the six others (the desk's and a project's)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Further languages"),
+        required=False,
+        choices=[(code, name) for code, name in settings.CONTENT_LANGUAGES if code != "de"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("German is always on the poster; choose up to two more."),
+    )
+
+    def clean_languages(self):
+        chosen = self.cleaned_data["languages"]
+        if len(chosen) > POSTER_MORE_LANGUAGES:
+            raise ValidationError(_("Please choose at most two further languages."), code="too_many")
+        return chosen
+
+    def poster_languages(self):
+        """German first, then the chosen ones in the order of settings.LANGUAGES."""
+        chosen = self.cleaned_data["languages"]
+        return ["de", *(code for code, _name in settings.LANGUAGES if code in chosen)]

@@ -9,7 +9,11 @@ import segno
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import slugify
 from weasyprint import HTML
+
+# Umlauts as a German writes them without: "Donauwörther Straße" → "donauwoerther-strasse".
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
 def qr_svg(url):
@@ -24,6 +28,12 @@ def in_languages(codes, texts):
         with translation.override(code):
             blocks.append({"code": code, "dir": "rtl" if translation.get_language_bidi() else "ltr", **texts()})
     return blocks
+
+
+def file_name(prefix, *parts):
+    """A poster's file name: `prefix-parts-in-ascii.pdf`, at most 80 characters after the prefix."""
+    name = slugify(" ".join(str(part) for part in parts).translate(_ASCII))[:80].strip("-")
+    return f"{prefix}-{name}.pdf" if name else f"{prefix}.pdf"
 
 
 def pdf(template_name, context):

@@ -13,7 +13,7 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.forms import PERIOD_CHOICES, ReportForm, categories_by_id, category_filter_choices
 from kiezwerk.concerns.models import Channel, ConcernStatus, RedactionField
 from kiezwerk.concerns.services import TRANSITIONS
-from kiezwerk.core.forms import DATE_INPUT
+from kiezwerk.core.forms import DATE_INPUT, PosterLanguagesForm
 from kiezwerk.core.intake import places
 from kiezwerk.core.models import District
 from kiezwerk.core.selectors import district_contains
@@ -634,11 +634,11 @@ class PrivacyEraseForm(PrivacyForm):
 
 # Posters ------------------------------------------------------------------------------------------
 
-POSTER_MORE_LANGUAGES = 2  # beside German: three blocks still fit on A4 with a large QR code
 
-
-class PosterForm(forms.Form):
+class PosterForm(PosterLanguagesForm):
     """A poster for a place: street and house number of the register, or "lat,lon"; a label; further languages."""
+
+    field_order = ["street", "house_number", "location", "label", "languages"]
 
     street = forms.CharField(
         label=_("Street"),
@@ -662,13 +662,6 @@ class PosterForm(forms.Form):
         max_length=60,
         help_text=_("Short, e.g. “Playground Lechhauser Straße”. Empty: the address."),
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Further languages"),
-        required=False,
-        choices=[(code, name) for code, name in settings.CONTENT_LANGUAGES if code != "de"],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("German is always on the poster; choose up to two more."),
-    )
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
@@ -676,12 +669,6 @@ class PosterForm(forms.Form):
 
     def clean_location(self):
         return parse_location(self.cleaned_data["location"])
-
-    def clean_languages(self):
-        chosen = self.cleaned_data["languages"]
-        if len(chosen) > POSTER_MORE_LANGUAGES:
-            raise ValidationError(_("Please choose at most two further languages."), code="too_many")
-        return chosen
 
     def clean(self):
         data = super().clean()
@@ -716,10 +703,14 @@ class PosterForm(forms.Form):
 
     def poster_kwargs(self):
         data = self.cleaned_data
-        chosen = data["languages"]
-        languages = ["de", *(code for code, _name in settings.LANGUAGES if code in chosen)]
         lat, lon = data["point"]
-        return {"district": self.district, "lat": lat, "lon": lon, "place": data["place"], "languages": languages}
+        return {
+            "district": self.district,
+            "lat": lat,
+            "lon": lon,
+            "place": data["place"],
+            "languages": self.poster_languages(),
+        }
 
 
 class AccessibilityAnswerForm(forms.Form):

@@ -1,14 +1,10 @@
 """The poster for a place: "Something wrong here? Report it here." with a QR code to the report form, place set."""
 
 from django.conf import settings
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kiezwerk.concerns.forms import report_link
 from kiezwerk.core import posters
-
-# Umlauts as a German writes them without: "Donauwörther Straße" → "donauwoerther-strasse".
-_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
 def concern_poster(*, district, lat, lon, place, languages):
@@ -29,5 +25,4 @@ def concern_poster(*, district, lat, lon, place, languages):
         "url": url,
         "footer": [f"Kiezwerk · {district.name}", settings.OPERATOR_NAME],
     }
-    name = slugify(f"{district.slug} {place}".translate(_ASCII))[:80].strip("-")
-    return posters.pdf("core/poster.html", context), f"aushang-{name}.pdf"
+    return posters.pdf("core/poster.html", context), posters.file_name("aushang", district.slug, place)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", public.project_list, name="list"),
     path("projects/<slug:slug>/map.json", public.project_map, name="map"),
     path("projects/<slug:slug>/<int:pk>/", public.project_detail, name="detail"),
+    path("projects/<slug:slug>/<int:pk>/follow/", public.follow, name="follow"),
     path("projects/<slug:slug>/<int:pk>/shifts/<int:shift_id>/signup/", public.signup, name="signup"),
     path("projects/<slug:slug>/<int:pk>/shifts/<int:shift_id>/shift.ics", public.shift_ics, name="shift-ics"),
     path("projects/signups/<str:token>/confirm/", public.signup_confirm, name="signup-confirm"),
@@ -45,4 +46,5 @@ urlpatterns = [
     path("desk/projects/<int:pk>/concerns/", team.concerns_link, name="concerns-link"),
     path("desk/projects/<int:pk>/concerns/resolve/", team.concerns_resolve, name="concerns-resolve"),
     path("desk/projects/<int:pk>/outcome/", team.outcome, name="outcome"),
+    path("desk/projects/<int:pk>/poster/", team.poster, name="poster"),
 ]

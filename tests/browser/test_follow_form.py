@@ -56,3 +56,24 @@ def test_a_valid_address_is_followed_without_an_error(page, live_server, concern
     expect(page.locator("#error-summary")).to_have_count(0)
     expect(page.locator(".messages")).to_be_in_viewport()  # the page opens at the top, with the message
     assert Follower.objects.get().email == "nachbar@example.org"
+
+
+def test_following_a_project_on_a_phone(page, live_server, district, manager, axe_check):
+    from ..projects.conftest import project_made
+
+    project = project_made(district, manager, title="Frühjahrsputz Lindenplatz")
+    page.goto(live_server.url + project.get_absolute_url())
+    follow(page, "nachbarin-at-example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Frühjahrsputz Lindenplatz")
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(page.get_by_label("Ihre E-Mail-Adresse")).to_have_value("nachbarin-at-example.org")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+    page.get_by_label("Ihre E-Mail-Adresse").fill("nachbarin@example.org")
+    page.get_by_role("region", name="Per E-Mail verfolgen").get_by_role("button", name="Verfolgen").click()
+    expect(page.locator(".messages")).to_contain_text("Bitte bestätigen Sie")
+    expect(page.get_by_role("region", name="Per E-Mail verfolgen")).to_contain_text("Sie verfolgen dieses Projekt")
+    axe_check(page)
+    assert Follower.objects.get().email == "nachbarin@example.org"

@@ -15,7 +15,7 @@ from ..factories import UserFactory
 from .conftest import project_made, shift_made
 
 # Open to everyone (a public project's pages) or to the holder of a secret link.
-PUBLIC = {"list", "detail", "map", "signup", "shift-ics", "signup-confirm", "signup-cancel"}
+PUBLIC = {"list", "detail", "map", "follow", "signup", "shift-ics", "signup-confirm", "signup-cancel"}
 
 
 def routes():
@@ -89,6 +89,8 @@ def test_nobody_outside_the_team_gets_anything(request, client, who, walk, distr
         url = reverse(f"projects:{name}", args=[walk["slug"], walk["pk"]])
         assert client.get(url).status_code == 404
     assert json.loads(client.get(reverse("projects:map", args=[walk["slug"]])).content)["features"] == []
+    follow = reverse("projects:follow", args=[walk["slug"], walk["pk"]])
+    assert client.post(follow, {"email": "a@example.org"}).status_code == 404
     assert AuditEvent.objects.count() == audits
     assert [m.objects.count() for m in (Task, Material, SignUp, ProjectPartner, ProjectTemplate)] == counts
 

@@ -10,8 +10,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kiezwerk.core import access
+from kiezwerk.concerns.forms import SubscribeForm
+from kiezwerk.core import access, activity
 from kiezwerk.core.forms import add_errors
+from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import district_for
 
@@ -54,8 +56,11 @@ def project_map(request, slug):
     return response
 
 
-def _detail(request, project, *, bound=None, status=200):
-    """The public page; `bound` is (shift id, form) of a sign-up that failed, shown with its errors."""
+FOLLOWING = "following_projects"  # the session's projects this browser asked to follow
+
+
+def _detail(request, project, *, bound=None, follow_form=None, status=200):
+    """The public page; `bound` is (shift id, form) of a sign-up that failed, `follow_form` a failed follow."""
     page = selectors.public_page(project=project)
     now = timezone.now()
     for shift in page["shifts"]:
@@ -69,6 +74,8 @@ def _detail(request, project, *, bound=None, status=200):
         "district": project.district,
         "is_staff": rules.can_work_project(request.user, project),
         "open_for_signup": project.status in (ProjectStatus.PLANNING, ProjectStatus.RUNNING),
+        "follow_form": follow_form or SubscribeForm(),
+        "following": project.pk in request.session.get(FOLLOWING, []),
         **page,
     }
     return render(request, "projects/detail.html", context, status=status)
@@ -104,6 +111,27 @@ def signup(request, slug, pk, shift_id):
             messages.success(request, _signed_up_message(made))
             return redirect(f"{project.get_absolute_url()}#shift-{shift.pk}")
     return _detail(request, project, bound=(shift.pk, form), status=400)
+
+
+@access.public
+@require_POST
+def follow(request, slug, pk):
+    """Follow a public project by e-mail (double opt-in): news and status changes come by mail."""
+    project = rules.project_for_viewer(request.user, slug, pk)
+    if not project.is_public:
+        raise Http404  # the team sees its internal projects, but nothing of them is ever mailed
+    form = SubscribeForm(request.POST)
+    if form.is_valid():
+        try:
+            limits.intake_check("follow", request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            activity.follow(target=project, email=form.cleaned_data["email"], language=translation.get_language())
+            request.session[FOLLOWING] = [*request.session.get(FOLLOWING, []), project.pk][-50:]
+            messages.success(request, _("Almost done: please confirm with the link we have sent you by e-mail."))
+            return redirect(project)
+    return _detail(request, project, follow_form=form, status=400)
 
 
 def _signed_up_message(signup):

@@ -16,14 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core import access
+from kiezwerk.core import posters as core_posters
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.forms import add_errors
+from kiezwerk.core.forms import PosterLanguagesForm, add_errors
 from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import can_use_desk, district, district_for
 from kiezwerk.network.models import OrganisationKind
 from kiezwerk.network.services.referrals import referral_request
 
-from .. import forms, rules, selectors
+from .. import forms, posters, rules, selectors
 from ..models import Material, ProjectPartner, SignUp, SignUpStatus, Task
 from ..services import projects as services
 from ..services import tasks as task_services
@@ -533,3 +534,30 @@ def outcome(request, pk):
             services.photos_add(project=project, actor=request.user, prepared=services.photos_prepare(data["photos"]))
 
     return _act(request, project, "outcome_form", form, call, _("The outcome has been saved."), "#outcome")
+
+
+@access.requires(**STAFF)
+@require_http_methods(["GET", "POST"])
+def poster(request, pk):
+    """An A4 poster with a QR code to the project's public page: a form for its languages, then the PDF."""
+    project = _project(request, pk)
+    if request.method == "POST":
+        form = PosterLanguagesForm(request.POST)
+        if form.is_valid():
+            try:
+                document, filename = posters.project_poster(project=project, languages=form.poster_languages())
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return core_posters.pdf_response(document, filename)
+        status = 400
+    else:
+        form, status = PosterLanguagesForm(), 200
+    try:
+        posters.poster_check(project)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    else:
+        problem = ""
+    context = {"project": project, "district": project.district, "form": form, "problem": problem}
+    return render(request, "projects/poster_form.html", context, status=status)
