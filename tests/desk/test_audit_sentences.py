@@ -17,8 +17,18 @@ from kiezwerk.core import audit
 from kiezwerk.core.models import AccessibilityFeedback, AuditEvent, OutboxMail
 from kiezwerk.core.services import audit_record
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
-from kiezwerk.network.models import Contact, LegalBasis, Organisation, OrganisationKind, Outcome, Relationship
+from kiezwerk.network.models import (
+    Contact,
+    LegalBasis,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    Referral,
+    Relationship,
+)
 from kiezwerk.network.services import referrals as referral_services
+from kiezwerk.projects.models import ProjectTemplate
+from kiezwerk.projects.services import projects as project_services
 
 from ..factories import CategoryFactory, ConcernFactory, referral_answered
 
@@ -237,6 +247,40 @@ def samples(x):
             x.referral,
             {"via_link": True, "public": True, "before": "accepted", "after": "closed", "outcome": "not_responsible"},
         ),
+        "referral.requested": (x.request, {"organisation": x.organisation.pk, "due_on": "2030-05-01"}),
+        "project.created": (x.project, {"concerns": [x.concern.pk], "template": x.project_template.pk}),
+        "project.changed": (x.project, {"fields": ["title", "starts_on"]}),
+        "project.status_changed": (x.project, {"before": "planning", "after": "running", "update": 3}),
+        "project.updated": (x.project, {"update": 4, "length": 20}),
+        "project.noted": (x.project, {"update": 5, "length": 20}),
+        "project.partner_added": (x.project, {"organisation": x.organisation.pk, "part": "Container"}),
+        "project.partner_removed": (x.project, {"organisation": x.organisation.pk}),
+        "project.concerns_linked": (x.project, {"concerns": [x.concern.pk, x.original.pk]}),
+        "project.concerns_resolved": (x.project, {"concerns": [x.concern.pk]}),
+        "project.outcome_recorded": (
+            x.project,
+            {"before": {}, "after": {"participants": 23, "hours": "60.5", "figures": {"litter_kg": 62}}},
+        ),
+        "project.photos_added": (x.project, {"count": 2}),
+        "project.volunteers_mailed": (x.project, {"count": 23}),
+        "project_template.created": (x.project_template, {"name": "Müllsammelaktion"}),
+        "project_template.changed": (x.project_template, {"name": "Müllsammelaktion"}),
+        "project_template.deleted": (x.project_template, {"name": "Müllsammelaktion"}),
+        "task.created": (x.project, {"task": 1, "title": "Container bestellen"}),
+        "task.changed": (x.project, {"task": 1, "title": "Container bestellen"}),
+        "task.done": (x.project, {"task": 1, "title": "Container bestellen"}),
+        "task.reopened": (x.project, {"task": 1, "title": "Container bestellen"}),
+        "task.deleted": (x.project, {"title": "Container bestellen"}),
+        "material.created": (x.project, {"material": 1, "name": "Handschuhe", "needed": 30}),
+        "material.changed": (x.project, {"material": 1, "name": "Handschuhe", "needed": 30, "pledged": 30}),
+        "material.deleted": (x.project, {"name": "Handschuhe"}),
+        "shift.created": (x.project, {"shift": 1, "capacity": 6}),
+        "shift.changed": (x.project, {"shift": 1, "capacity": 8}),
+        "shift.deleted": (x.project, {"shift": 1}),
+        "shift.attendance": (x.project, {"shift": 1, "attended": 5}),
+        "signup.created": (x.project, {"shift": 1, "status": "waiting"}),
+        "signup.confirmed": (x.project, {"shift": 1, "status": "registered"}),
+        "signup.cancelled": (x.project, {"shift": 1, "before": "registered"}),
     }
 
 
@@ -266,6 +310,22 @@ class Things:
         )
         self.referral = referral_answered(organisation, self.concern, sent=timezone.now() - timedelta(days=3))
         self.feedback = AccessibilityFeedback.objects.create(district=district, text="Kontrast zu schwach")
+        self.project_template = ProjectTemplate.objects.filter(district=district).first()
+        lat, lon = district.centre
+        self.project = project_services.project_create(
+            district=district, actor=None, title="Frühjahrsputz", goal="Sauber", lat=lat, lon=lon
+        )
+        self.request = Referral.objects.create(
+            subject=self.project,
+            district=district,
+            organisation=organisation,
+            message="Bitte einen Container.",
+            due_on=date(2030, 5, 1),
+            remind_on=date(2030, 4, 24),
+            escalate_on=date(2030, 5, 1),
+            token_hash="r" * 64,
+            link_expires_at=timezone.now() + timedelta(days=30),
+        )
 
 
 def record_every_verb(x, actor):
