@@ -10,6 +10,18 @@ def districts_fill(apps, schema_editor):
         Referral.objects.filter(pk=referral.pk).update(district_id=referral.concern.district_id)
 
 
+def requests_delete(apps, schema_editor):
+    """Going back: the old table holds concerns' referrals only; requests about other objects go, with their steps."""
+    Referral = apps.get_model("network", "Referral")
+    Entry = apps.get_model("core", "Entry")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    requests = Referral.objects.filter(concern__isnull=True)
+    referral_type = ContentType.objects.filter(app_label="network", model="referral").first()
+    if referral_type is not None:
+        Entry.objects.filter(context_type=referral_type, context_id__in=requests.values("pk")).delete()
+    requests.delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
@@ -68,6 +80,7 @@ class Migration(migrations.Migration):
                 to="concerns.concern",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, requests_delete),
         migrations.AddIndex(
             model_name="referral",
             index=models.Index(fields=["subject_type", "subject_id"], name="referral_subject"),
