@@ -79,7 +79,7 @@ def test_foreign_and_german_numbers_stay_apart():
 
 def test_each_app_declares_its_personal_data():
     keys = [provider.key for provider in privacy.providers()]
-    assert keys == ["mails", "accessibility", "accounts", "concerns", "network"]
+    assert keys == ["mails", "accessibility", "accounts", "concerns", "network", "projects"]
 
 
 # The network's contact persons ----------------------------------------------------------------------
@@ -272,6 +272,7 @@ def test_retention_runs_every_providers_rule(district, monkeypatch):
         "accounts": {},
         "concerns": {"concerns": 1},
         "network": {},
+        "projects": {"anonymised": 0, "deleted": 0},
         "test": {"rows": 3},
     }
     assert recorder.asked == [now]
