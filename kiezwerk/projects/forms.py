@@ -143,10 +143,10 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[project.status]
         self.fields["status"].choices = [
-            (status, ProjectStatus(status).label)
-            for status in ProjectStatus.values
-            if status in TRANSITIONS[project.status]
+            ("", _("Please choose")),
+            *((status, ProjectStatus(status).label) for status in ProjectStatus.values if status in allowed),
         ]
 
 
