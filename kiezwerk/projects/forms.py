@@ -15,6 +15,8 @@ from .models import Kind, ProjectStatus, ProjectTemplate, Visibility
 from .services.projects import TRANSITIONS
 from .services.templates import MAX_OFFSET_DAYS
 
+# A number as the language writes it ("2,5" in German): a text field with the phone's decimal keyboard.
+DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal"})
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -305,7 +307,13 @@ class OutcomeForm(forms.Form):
     prefix = "outcome"
     participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
     hours = forms.DecimalField(
-        label=_("Hours given, in total"), min_value=0, max_digits=7, decimal_places=1, required=False
+        label=_("Hours given, in total"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=1,
+        required=False,
+        localize=True,
+        widget=DECIMAL_INPUT,
     )
     result = forms.CharField(
         label=_("Result (public)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -322,7 +330,13 @@ class OutcomeForm(forms.Form):
         for spec in self.figure_specs:
             label = f"{spec['label']} ({spec['unit']})" if spec.get("unit") else spec["label"]
             self.fields[f"figure_{spec['key']}"] = forms.DecimalField(
-                label=label, min_value=0, max_digits=10, decimal_places=1, required=False
+                label=label,
+                min_value=0,
+                max_digits=10,
+                decimal_places=1,
+                required=False,
+                localize=True,
+                widget=DECIMAL_INPUT,
             )
 
     def figures(self):
@@ -354,6 +368,8 @@ class AttendanceForm(forms.Form):
                 decimal_places=1,
                 required=False,
                 initial=signup.hours,
+                localize=True,
+                widget=DECIMAL_INPUT,
             )
 
     def rows(self):

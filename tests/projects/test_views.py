@@ -272,3 +272,22 @@ def test_query_counts_stay_flat(client, district, manager, django_assert_max_num
     for url in pages:
         with django_assert_max_num_queries(40):
             assert client.get(url).status_code == 200
+
+
+def test_attendance_through_the_shift_page(client, manager, shift):
+    from kiezwerk.projects.services import volunteers
+
+    person, _changed = volunteers.signup_confirm(
+        signup=volunteers.signup_create(shift=shift, name="Kasia", email="kasia@example.org")
+    )
+    client.force_login(manager)
+    url = reverse("projects:shift-attendance", args=[shift.project.pk, shift.pk])
+    page = client.get(reverse("projects:shift-edit", args=[shift.project.pk, shift.pk])).content.decode()
+    assert "Kasia war da" in page
+    response = client.post(url, {f"attended_{person.pk}": "on", f"hours_{person.pk}": "30"})
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.attended is None
+    assert client.post(url, {f"attended_{person.pk}": "on", f"hours_{person.pk}": "2,5"}).status_code == 302
+    person.refresh_from_db()
+    assert person.attended is True and float(person.hours) == 2.5

@@ -154,10 +154,7 @@ def referral_create(
     if concern.status in CLOSED_STATUSES:
         raise ValidationError(_("A closed concern cannot be referred."), code="closed")
     errors = _request_errors(concern.district, organisation, contact, message)
-    today = timezone.localdate()
-    due_on = due_on or today + timedelta(days=PLANS[plan].days)
-    if due_on <= today:
-        errors["due_on"] = ValidationError(_("The due date must lie in the future."), code="due")
+    due_on = _due(plan, due_on, errors)
     if introduce_resident and not resident_consent:
         errors["resident_consent"] = ValidationError(
             _("The resident is introduced only with their consent."), code="consent"
@@ -174,7 +171,9 @@ def referral_create(
         )
     if errors:
         raise ValidationError(errors)
-    referral = _referral_new(
+    referral, token = _referral_open(
+        verb="referral.created",
+        audit={"concern": concern.pk, "resident_introduced": bool(introduce_resident)},
         concern=concern,
         district=concern.district,
         organisation=organisation,
@@ -184,20 +183,6 @@ def referral_create(
         due_on=due_on,
         actor=actor,
         resident_introduced_at=timezone.now() if introduce_resident else None,
-    )
-    token = _new_link(referral)
-    referral.full_clean()
-    referral.save()
-    _event(referral, ReferralStep.SENT, text=referral.message, author=actor)
-    audit_record(
-        actor=actor,
-        verb="referral.created",
-        target=referral,
-        district=concern.district,
-        concern=concern.pk,
-        organisation=organisation.pk,
-        due_on=due_on.isoformat(),
-        resident_introduced=bool(introduce_resident),
     )
     if tell_resident:
         # The public timeline says that (and to whom, when the organisation is public) the concern was handed on;
@@ -253,9 +238,19 @@ def _request_errors(district, organisation, contact, message):
     return errors
 
 
-def _referral_new(*, plan, due_on, actor, message, **fields):
+def _due(plan, due_on, errors):
+    """The due date (the plan's default when none is given); one in the past is an error in `errors`."""
+    today = timezone.localdate()
+    due_on = due_on or today + timedelta(days=PLANS[plan].days)
+    if due_on <= today:
+        errors["due_on"] = ValidationError(_("The due date must lie in the future."), code="due")
+    return due_on
+
+
+def _referral_open(*, verb, audit, plan, due_on, actor, message, **fields):
+    """Store a checked referral or request with its secret link, its first step and its audit row: (referral, token)."""
     remind_on, escalate_on = plan_dates(plan, due_on)
-    return Referral(
+    referral = Referral(
         message=message.strip(),
         plan=plan,
         due_on=due_on,
@@ -264,6 +259,20 @@ def _referral_new(*, plan, due_on, actor, message, **fields):
         created_by=actor,
         **fields,
     )
+    token = _new_link(referral)
+    referral.full_clean()
+    referral.save()
+    _event(referral, ReferralStep.SENT, text=referral.message, author=actor)
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=referral,
+        district=referral.district,
+        organisation=referral.organisation_id,
+        due_on=due_on.isoformat(),
+        **audit,
+    )
+    return referral, token
 
 
 @transaction.atomic
@@ -277,13 +286,12 @@ def referral_request(
     "no_address", "message" or "due" (keyed by field).
     """
     errors = _request_errors(district, organisation, contact, message)
-    today = timezone.localdate()
-    due_on = due_on or today + timedelta(days=PLANS[plan].days)
-    if due_on <= today:
-        errors["due_on"] = ValidationError(_("The due date must lie in the future."), code="due")
+    due_on = _due(plan, due_on, errors)
     if errors:
         raise ValidationError(errors)
-    referral = _referral_new(
+    referral, token = _referral_open(
+        verb="referral.requested",
+        audit={},
         subject=subject,
         district=district,
         organisation=organisation,
@@ -292,18 +300,6 @@ def referral_request(
         plan=plan,
         due_on=due_on,
         actor=actor,
-    )
-    token = _new_link(referral)
-    referral.full_clean()
-    referral.save()
-    _event(referral, ReferralStep.SENT, text=referral.message, author=actor)
-    audit_record(
-        actor=actor,
-        verb="referral.requested",
-        target=referral,
-        district=district,
-        organisation=organisation.pk,
-        due_on=due_on.isoformat(),
     )
     referral_send(referral=referral, token=token)
     return referral, token

@@ -389,18 +389,23 @@ def shift_edit(request, pk, shift_id):
                 return redirect(f"{_url(project)}#shift-{shift.pk}")
         status = 400
     else:
-        form = forms.ShiftForm(
-            initial={name: getattr(shift, name) for name in ("starts_at", "ends_at", "place", "bring", "capacity")}
-        )
-        status = 200
-    signups = shift.signups.filter(status=SignUpStatus.REGISTERED).select_related("user")
-    attendance = forms.AttendanceForm(signups=signups)
-    return render(
-        request,
-        "projects/shift.html",
-        {"project": project, "district": project.district, "shift": shift, "form": form, "attendance": attendance},
-        status=status,
-    )
+        form, status = None, 200
+    return _shift_page(request, project, shift, form=form, status=status)
+
+
+def _shift_page(request, project, shift, *, form=None, attendance=None, status=200):
+    """A shift's page: its form (changing it) and its attendance form, each bound when it failed."""
+    if form is None:
+        fields = ("starts_at", "ends_at", "place", "bring", "capacity")
+        form = forms.ShiftForm(initial={name: getattr(shift, name) for name in fields})
+    if attendance is None:
+        attendance = forms.AttendanceForm(signups=_shift_registered(shift))
+    context = {"project": project, "district": project.district, "shift": shift, "form": form, "attendance": attendance}
+    return render(request, "projects/shift.html", context, status=status)
+
+
+def _shift_registered(shift):
+    return shift.signups.filter(status=SignUpStatus.REGISTERED).select_related("user")
 
 
 @access.requires(**STAFF)
@@ -417,8 +422,7 @@ def shift_delete(request, pk, shift_id):
 def shift_attendance(request, pk, shift_id):
     project = _project(request, pk)
     shift = rules.shift_of(project, shift_id)
-    signups = shift.signups.filter(status=SignUpStatus.REGISTERED).select_related("user")
-    attendance = forms.AttendanceForm(request.POST, signups=signups)
+    attendance = forms.AttendanceForm(request.POST, signups=_shift_registered(shift))
     if attendance.is_valid():
         try:
             volunteers.attendance_record(shift=shift, actor=request.user, rows=attendance.rows())
@@ -427,20 +431,7 @@ def shift_attendance(request, pk, shift_id):
         else:
             messages.success(request, _("Attendance has been saved."))
             return redirect(f"{_url(project)}#shift-{shift.pk}")
-    return render(
-        request,
-        "projects/shift.html",
-        {
-            "project": project,
-            "district": project.district,
-            "shift": shift,
-            "form": forms.ShiftForm(
-                initial={n: getattr(shift, n) for n in ("starts_at", "ends_at", "place", "bring", "capacity")}
-            ),
-            "attendance": attendance,
-        },
-        status=400,
-    )
+    return _shift_page(request, project, shift, attendance=attendance, status=400)
 
 
 @access.requires(**STAFF)
