@@ -1,6 +1,7 @@
 """A short walk through a running Kiezwerk over real HTTP, as production serves it (`.ci/run` starts it).
 
-Home, the report form with a photo, the map data, the concern page, login and the desk; the static
+Home, the report form with a photo, the map data, the concern page, a project and a shift sign-up, login and
+the desk with its projects; the static
 files by their hashed names; compression; /healthz and /readyz. Exits non-zero on the first thing that does not work.
 Standard library only: it runs with any Python.
 """
@@ -117,10 +118,22 @@ status, _url, listing = fetch(f"/districts/{DISTRICT}/concerns/")
 concern = re.search(r'href="(/concerns/\d+/)"', listing).group(1)
 check(status == 200 and fetch(concern)[0] == 200, "concern list and a concern page")
 
+status, _url, projects = fetch(f"/projects/{DISTRICT}/")
+check(status == 200 and "Gemeinschaftsgarten Am Gaswerk" in projects, "the district's projects (public list)")
+garden = re.search(r'href="(/projects/[^"]+/\d+/)"[^>]*>Gemeinschaftsgarten', projects).group(1)
+status, _url, page = fetch(garden)
+check(status == 200 and "Mitmachen" in page, "a project page with its shifts")
+signup = re.search(r'action="(/projects/[^"#]+/signup/)', page).group(1)
+helper = {"csrfmiddlewaretoken": csrf(page), "name": "Smoke Helferin", "email": "smoke-helper@example.org"}
+status, _url, after = fetch(signup, urlencode(helper).encode(), {"Referer": BASE + garden})
+check(status == 200 and "E-Mail" in after and "Smoke Helferin" not in after, "a shift sign-up (no name in public)")
+
 status, _url, login = fetch("/accounts/login/")
 credentials = {"csrfmiddlewaretoken": csrf(login), "login": "quartiersmanager@example.org", "password": "kiezwerk-demo"}
 status, url, _page = fetch("/accounts/login/", urlencode(credentials).encode(), {"Referer": BASE + "/accounts/login/"})
 check(status == 200 and "/desk/" in url, "login lands on the desk")
 status, _url, desk = fetch(f"/desk/{DISTRICT}/?q=Smoke")
 check(status == 200 and "Smoke: Sperrmüll an der Ecke" in desk, "the desk inbox finds the new concern")
+status, _url, team = fetch(f"/desk/{DISTRICT}/projects/")
+check(status == 200 and "Tauschregal am Oberhauser Bahnhof" in team, "the team's projects, the internal idea too")
 print("smoke walk: all ok")
