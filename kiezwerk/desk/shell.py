@@ -74,8 +74,13 @@ def concern_sections(concern):
     return sections
 
 
+# The inbox's selection is posted under this name (the bulk form's `concerns` field, prefix "bulk").
+BULK_CONCERNS = "bulk-concerns"
+
+
 def bulk_action(label, url_name):
-    """A button on the inbox's selection: the selected concerns go to `url_name` (district's slug) as a GET."""
+    """A button on the inbox's selection: its form is posted to `url_name` (district's slug), the selected
+    concerns' ids as `BULK_CONCERNS`."""
     _bulk_actions[url_name] = (label, url_name)
 
 

@@ -17,7 +17,7 @@ class ProjectsConfig(AppConfig):
         shell.register(_("Projects"), "projects:team-list", position=60)
         shell.today(due_tasks_section, template_name="projects/_today_tasks.html")
         shell.concern_section(concern_section, template_name="projects/_concern_panel.html")
-        shell.bulk_action(_("Make an action of them"), "projects:new")
+        shell.bulk_action(_("Make an action of them"), "projects:from-selection")
         # The district's public page: the actions on its map, those looking for helpers below it.
         legend = pgettext_lazy("district map legend", "Actions")
         map_layer_register(key="projects", label=legend, url_name="projects:map")

@@ -16,6 +16,7 @@ urlpatterns = [
     # The team's screens, in the desk.
     path("desk/<slug:slug>/projects/", team.team_list, name="team-list"),
     path("desk/<slug:slug>/projects/new/", team.project_new, name="new"),
+    path("desk/<slug:slug>/projects/from-selection/", team.from_selection, name="from-selection"),
     path("desk/<slug:slug>/projects/templates/", templates.template_list, name="templates"),
     path("desk/<slug:slug>/projects/templates/new/", templates.template_edit, name="template-new"),
     path("desk/<slug:slug>/projects/templates/<int:template_id>/", templates.template_edit, name="template-edit"),

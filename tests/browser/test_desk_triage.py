@@ -70,7 +70,7 @@ def test_inbox_triage_works_without_javascript(page_without_js, live_server, dis
     page.check(f"#select-{concern.pk}")
     page.select_option("#id_bulk-action", "status")
     page.select_option("#id_bulk-status", "triaged")
-    page.locator("#bulk button[type=submit]").click()
+    page.get_by_role("button", name="Auf Auswahl anwenden").click()
     expect(page.locator(".message--success")).to_be_visible()
     assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.TRIAGED
 

@@ -249,7 +249,16 @@ def test_due_tasks_appear_in_today_and_the_workspace_offers_the_action(client, d
     workspace = client.get(reverse("desk:concern", args=[concern.pk])).content.decode()
     assert f"{reverse('projects:new', args=[district.slug])}?concerns={concern.pk}" in workspace
     inbox = client.get(reverse("desk:inbox", args=[district.slug])).content.decode()
-    assert f'formaction="{reverse("projects:new", args=[district.slug])}"' in inbox
+    selection = reverse("projects:from-selection", args=[district.slug])
+    assert f'formaction="{selection}"' in inbox
+    # The inbox's selection, posted as the bulk form sends it, opens the form with those concerns.
+    other = ConcernFactory(district=district, category=category)
+    response = client.post(selection, {"bulk-concerns": [concern.pk, other.pk], "bulk-action": ""})
+    assert response.url == f"{reverse('projects:new', args=[district.slug])}?concerns={concern.pk}%2C{other.pk}"
+    form = client.get(response.url).context["form"]
+    assert form.initial["concerns"] == f"{concern.pk},{other.pk}"
+    response = client.post(selection, {"bulk-action": ""})
+    assert response.url == reverse("desk:inbox", args=[district.slug])
 
 
 @pytest.mark.parametrize("rows", [1, 12])

@@ -5,6 +5,7 @@ and everything typed kept (status 400).
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from kiezwerk.core import posters as core_posters
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.forms import PosterLanguagesForm, add_errors
 from kiezwerk.core.lists import paginate
+from kiezwerk.desk import shell
 from kiezwerk.desk.rules import can_use_desk, district, district_for
 from kiezwerk.network.models import OrganisationKind
 from kiezwerk.network.services.referrals import referral_request
@@ -65,6 +67,17 @@ def _concerns_initial(request, the_district):
     for value in request.GET.getlist("concerns"):
         numbers += [part for part in value.split(",") if part.strip().isdigit()]
     return list(Concern.objects.filter(district=the_district, pk__in=numbers).order_by("pk"))
+
+
+@access.requires(can_use_desk, load=district)
+@require_POST
+def from_selection(request, slug):
+    """The inbox's selection (posted, so no token lands in a URL) → the new-project form with those concerns."""
+    numbers = [value for value in request.POST.getlist(shell.BULK_CONCERNS) if value.isdigit()]
+    if not numbers:
+        messages.error(request, _("Please select the concerns to make an action of."))
+        return redirect("desk:inbox", slug=slug)
+    return redirect(f"{reverse('projects:new', args=[slug])}?{urlencode({'concerns': ','.join(numbers)})}")
 
 
 @access.requires(can_use_desk, load=district)
