@@ -214,9 +214,13 @@ class MaterialForm(forms.Form):
         label=_("Pledged by"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, partners=None, **kwargs):
+        """`partners`: the project's ProjectPartner rows with their organisations, when the caller has them
+        (the project page shows a form per material)."""
         super().__init__(*args, **kwargs)
-        self.partners = {p.organisation_id: p.organisation for p in project.partners.select_related("organisation")}
+        if partners is None:
+            partners = project.partners.select_related("organisation")
+        self.partners = {p.organisation_id: p.organisation for p in partners}
         self.fields["pledged_by_organisation"].choices = [("", "–")] + [(pk, o.name) for pk, o in self.partners.items()]
 
     def clean_pledged_by_organisation(self):

@@ -258,7 +258,7 @@ class SignUp(models.Model):
     @property
     def display_name(self):
         if self.user_id and not self.name:
-            return self.user.get_full_name() or self.user.email
+            return self.user.display_name or self.user.email
         return self.name
 
     @property

@@ -11,7 +11,7 @@ from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import OutboxMail
 from kiezwerk.projects.models import Project, Shift, SignUp, Task
 
-from ..factories import ConcernFactory, street_create
+from ..factories import ConcernFactory, UserFactory, street_create
 from .conftest import project_made, shift_made
 
 
@@ -272,3 +272,45 @@ def test_query_counts_stay_flat(client, district, manager, django_assert_max_num
     for url in pages:
         with django_assert_max_num_queries(40):
             assert client.get(url).status_code == 200
+
+
+def test_public_pages_are_shared_among_visitors_until_a_sign_up_changes_them(
+    client, district, manager, django_assert_num_queries
+):
+    from kiezwerk.projects.services import volunteers
+
+    project = project_made(district, manager, title="Sucht Helfende")
+    shift = shift_made(project, manager, capacity=1)
+    page, looking = project.get_absolute_url(), reverse("projects:list", args=[district.slug]) + "?volunteers=on"
+    assert "shift--full" not in client.get(page).content.decode()
+    assert "Sucht Helfende" in client.get(looking).content.decode()
+    # A visitor without a session gets the stored page: no query, their own CSRF token.
+    with django_assert_num_queries(0):
+        shared = client.get(page)
+    assert shared.status_code == 200 and client.cookies["csrftoken"].value
+    assert "kiezwerk-csrf-placeholder" not in shared.content.decode()
+    # The last place goes: both pages change at once.
+    volunteers.signup_create(shift=shift, user=UserFactory())
+    assert "shift--full" in client.get(page).content.decode()
+    assert "Sucht Helfende" not in client.get(looking).content.decode()
+
+
+def test_the_team_takes_a_volunteer_off_a_shift_and_the_next_moves_up(client, district, manager):
+    from kiezwerk.projects.services import volunteers
+
+    shift = shift_made(project_made(district, manager), manager, capacity=1)
+    first = volunteers.signup_create(shift=shift, user=UserFactory())
+    waiting = volunteers.signup_create(shift=shift, user=UserFactory())
+    other = volunteers.signup_create(shift=shift_made(project_made(district, manager), manager), user=UserFactory())
+    client.force_login(manager)
+    page = client.get(reverse("projects:team-detail", args=[shift.project_id])).content.decode()
+    url = reverse("projects:team-signup-cancel", args=[shift.project_id])
+    assert f'action="{url}"' in page and f'name="signup" value="{first.pk}"' in page
+    # Bad input: nothing, not a number, too long a number, a sign-up of another project.
+    for value in (None, "abc", "9" * 40, str(other.pk)):
+        assert client.post(url, {} if value is None else {"signup": value}).status_code == 404
+    assert SignUp.objects.get(pk=other.pk).status == "registered"
+    response = client.post(url, {"signup": first.pk})
+    assert response.status_code == 302 and response.url.endswith(f"#shift-{shift.pk}")
+    assert SignUp.objects.get(pk=first.pk).status == "cancelled"
+    assert SignUp.objects.get(pk=waiting.pk).status == "registered"
