@@ -265,6 +265,12 @@ class SignUp(models.Model):
     def address(self):
         return self.email or (self.user.email if self.user_id else "")
 
+    @property
+    def status_label(self):
+        """What get_status_display() gives, without building the field's choices again for each row of a
+        shift's table (the team's page of a big action has hundreds)."""
+        return SignUpStatus(self.status).label
+
 
 class Task(models.Model):
     """Something to do before the action, with a due date and at most one owner."""

@@ -299,13 +299,21 @@ def test_the_team_takes_a_volunteer_off_a_shift_and_the_next_moves_up(client, di
     from kiezwerk.projects.services import volunteers
 
     shift = shift_made(project_made(district, manager), manager, capacity=1)
-    first = volunteers.signup_create(shift=shift, user=UserFactory())
-    waiting = volunteers.signup_create(shift=shift, user=UserFactory())
+    first = volunteers.signup_create(shift=shift, user=UserFactory(display_name="Ali <b>Yılmaz</b>"))
+    waiting = volunteers.signup_create(shift=shift, name="Zeynep", email="zeynep@example.org", phone="0176 1")
+    volunteers.signup_confirm(signup=waiting)
+    done = shift_made(project_made(district, manager), manager, days=-3)
+    SignUp.objects.create(shift=done, name="Eva", status="registered", attended=True, hours="2.5", token="e" * 43)
     other = volunteers.signup_create(shift=shift_made(project_made(district, manager), manager), user=UserFactory())
     client.force_login(manager)
     page = client.get(reverse("projects:team-detail", args=[shift.project_id])).content.decode()
     url = reverse("projects:team-signup-cancel", args=[shift.project_id])
     assert f'action="{url}"' in page and f'name="signup" value="{first.pk}"' in page
+    # Names as the team sees them (escaped), contact details, status; a past shift's attendance, no button.
+    assert "Ali &lt;b&gt;Yılmaz&lt;/b&gt;" in page and "<b>Yılmaz" not in page
+    assert '<a href="mailto:zeynep@example.org">zeynep@example.org</a><br>0176 1' in page
+    done_page = client.get(reverse("projects:team-detail", args=[done.project_id])).content.decode()
+    assert "(2,5 h)" in done_page and 'name="signup"' not in done_page
     # Bad input: nothing, not a number, too long a number, a sign-up of another project.
     for value in (None, "abc", "9" * 40, str(other.pk)):
         assert client.post(url, {} if value is None else {"signup": value}).status_code == 404
