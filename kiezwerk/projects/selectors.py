@@ -91,13 +91,18 @@ def project_timeline(*, project, include_internal=False):
     return entries if include_internal else entries.filter(is_public=True)
 
 
+def _photos(project):
+    """The result's photos: the pages show them for a done project only."""
+    return list(project.photos.all()) if project.status == ProjectStatus.DONE else []
+
+
 def public_page(*, project):
     """What the public page shows besides the project: shifts (counts only), partners, timeline, photos, concerns."""
     return {
         "shifts": list(shifts(project=project)),
         "partners": list(project.partners.select_related("organisation").order_by("pk")),
         "timeline": list(project_timeline(project=project)),
-        "photos": list(project.photos.all()),
+        "photos": _photos(project),
         "concerns": list(project.concerns.public().only("pk", "title", "status", "language")),
         "figures": figures(project),
     }
@@ -127,11 +132,13 @@ def team_page(*, project):
         .order_by("status", "queued_at", "pk")
     )
     shift_rows = list(shifts(project=project).prefetch_related(Prefetch("signups", queryset=signups)))
+    # With the partners' contacts: the task form offers them as owners.
+    partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
     return {
         "shifts": shift_rows,
-        "partners": list(project.partners.select_related("organisation").order_by("pk")),
+        "partners": list(partners.order_by("pk")),
         "timeline": list(project_timeline(project=project, include_internal=True)),
-        "photos": list(project.photos.all()),
+        "photos": _photos(project),
         "concerns": list(project.concerns.only("pk", "title", "status", "language")),
         "tasks": list(project.tasks.select_related("owner_user", "owner_signup__user", "owner_contact", "after")),
         "materials": list(project.materials.select_related("pledged_by_organisation", "pledged_by_signup__user")),

@@ -150,7 +150,7 @@ def _page(request, project, bound=None, status=200):
         "status_form": forms.StatusForm(project=project),
         "post_form": forms.PostForm(),
         "partner_form": forms.PartnerForm(district=project.district),
-        "task_form": forms.TaskForm(project=project, signups=registered),
+        "task_form": forms.TaskForm(project=project, signups=registered, partners=page["partners"]),
         "material_form": forms.MaterialForm(project=project, partners=page["partners"]),
         "shift_form": forms.ShiftForm(),
         "message_form": forms.MessageForm(),
