@@ -1,4 +1,4 @@
-"""Run the cases BENCH_ONLY names (default: pages, inbox, ranking) and write their figures."""
+"""Run the cases BENCH_ONLY names (default: pages, inbox, projects, ranking) and write their figures."""
 
 import json
 import os
@@ -12,15 +12,15 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import connection
 
-from bench import data, inbox, pages
+from bench import data, inbox, pages, projects
 from bench.timing import WARMUP, N
 from kiezwerk.concerns import opendata
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
-CASES = ("pages", "inbox", "ranking", "signup", "load", "lighthouse")
-DEFAULT = ("pages", "inbox", "ranking")  # load needs gunicorn and wrk; signup hashes passwords for a minute
-ON_DATA = {"pages", "inbox", "load", "lighthouse"}  # the cases that need the filled bench districts
+CASES = ("pages", "inbox", "projects", "ranking", "signup", "load", "lighthouse")
+DEFAULT = ("pages", "inbox", "projects", "ranking")  # load needs gunicorn and wrk; signup hashes passwords for a minute
+ON_DATA = {"pages", "inbox", "projects", "load", "lighthouse"}  # the cases that need the filled bench districts
 VAR = Path(__file__).resolve().parent / "var"
 
 
@@ -83,6 +83,15 @@ def case_inbox(district):
     return result | {"n": N, "warmup": WARMUP}
 
 
+def case_projects(district):
+    held = projects.filled(district)
+    result = projects.measure(district)
+    projects.report(result)
+    path = projects.explain(result, VAR / f"projects-queries-{connection.vendor}-{data.CONCERNS}.txt")
+    print(f"the queries of one request per page (plans for the pages that missed the target): {path}")
+    return {key: value for key, value in result.items() if key != "queries"} | {"data": held, "n": N, "warmup": WARMUP}
+
+
 def case_ranking(_district):
     from bench import ranking
 
@@ -118,6 +127,7 @@ def case_lighthouse(district):
 RUN = {
     "pages": case_pages,
     "inbox": case_inbox,
+    "projects": case_projects,
     "ranking": case_ranking,
     "signup": case_signup,
     "load": case_load,

@@ -1,19 +1,22 @@
 """The benchmark's own logic: which cases run, which data it reuses, how it reads wrk."""
 
 import pytest
+from django.db.models import Count, Q
 
-from bench import data, load
+from bench import data, load, projects
 from bench.run import selected
 from kiezwerk.concerns.models import Concern
+from kiezwerk.projects.models import Shift, SignUpStatus
 
 from .factories import CategoryFactory, ConcernFactory, district_create
 
 
 def test_bench_only_runs_what_it_names_in_order():
-    assert selected("") == ["pages", "inbox", "ranking"]
+    assert selected("") == ["pages", "inbox", "projects", "ranking"]
     assert selected("inbox") == ["inbox"]
     assert selected(" load , pages,") == ["pages", "load"]
-    with pytest.raises(SystemExit, match="unknown inbx, rank; name some of pages, inbox, ranking, signup, load"):
+    known = "pages, inbox, projects, ranking, signup, load"
+    with pytest.raises(SystemExit, match=f"unknown inbx, rank; name some of {known}"):
         selected("inbx,pages,rank")
 
 
@@ -34,6 +37,28 @@ def test_a_filled_database_is_reused_beside_the_demo_and_refused_for_another_siz
     Concern.objects.filter(district__slug="bench-02").first().delete()
     with pytest.raises(SystemExit, match="in an older layout"):
         data.is_filled(20)
+
+
+@pytest.mark.django_db
+def test_projects_are_filled_once_with_exactly_their_sign_ups_and_refused_for_other_sizes(monkeypatch):
+    monkeypatch.setattr(data, "OTHER_CONCERNS", 5)
+    for name, value in {"OTHER_PROJECTS": 10, "OTHER_SIGNUPS": 40, "ACCOUNTS": 20}.items():
+        monkeypatch.setattr(projects, name, value)
+    data.fill(concerns=20)
+    assert projects.is_filled(200, 1500) is False
+    projects.fill(projects=200, signups=1500)
+    assert projects.counts() == {"bench-01": (200, 1500), "bench-02": (10, 40), "bench-03": (10, 40)}
+    assert projects.is_filled(200, 1500) is True
+    # The places are counted as the services count them: taken = registered; a waiting list only on a full shift.
+    shifts = Shift.objects.annotate(
+        registered=Count("signups", filter=Q(signups__status=SignUpStatus.REGISTERED)),
+        waiting=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+    )
+    assert all(s.taken == s.registered <= s.capacity for s in shifts)
+    assert all(s.taken == s.capacity for s in shifts if s.waiting)
+    assert any(s.waiting for s in shifts) and any(s.taken < s.capacity for s in shifts)
+    with pytest.raises(SystemExit, match=r"holds 200 projects with 1,500 sign-ups in bench-01.*not 10,000 with 100,"):
+        projects.is_filled()
 
 
 WRK = """Running 5s test @ http://127.0.0.1:8110/

@@ -179,8 +179,11 @@ class TaskForm(forms.Form):
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE_INPUT)
     owner = forms.ChoiceField(label=_("Who does it"), required=False)
 
-    def __init__(self, *args, project, signups=(), **kwargs):
+    def __init__(self, *args, project, signups=(), partners=None, **kwargs):
+        """`partners`: the project's ProjectPartner rows with organisations and contacts, if the caller has them."""
         super().__init__(*args, **kwargs)
+        if partners is None:
+            partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
         self.owners = {}
         team = [(f"user:{pk}", str(user)) for pk, user in team_members(project.district).items()]
         for key, user in team_members(project.district).items():
@@ -190,7 +193,7 @@ class TaskForm(forms.Form):
             self.owners[f"signup:{signup.pk}"] = {"owner_signup": signup}
             volunteers.append((f"signup:{signup.pk}", signup.display_name))
         contacts = []
-        for partner in project.partners.select_related("organisation").prefetch_related("organisation__contacts"):
+        for partner in partners:
             for contact in partner.organisation.contacts.all():
                 self.owners[f"contact:{contact.pk}"] = {"owner_contact": contact}
                 contacts.append((f"contact:{contact.pk}", f"{contact.name} ({partner.organisation.name})"))
@@ -216,9 +219,13 @@ class MaterialForm(forms.Form):
         label=_("Pledged by"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, partners=None, **kwargs):
+        """`partners`: the project's ProjectPartner rows with their organisations, when the caller has them
+        (the project page shows a form per material)."""
         super().__init__(*args, **kwargs)
-        self.partners = {p.organisation_id: p.organisation for p in project.partners.select_related("organisation")}
+        if partners is None:
+            partners = project.partners.select_related("organisation")
+        self.partners = {p.organisation_id: p.organisation for p in partners}
         self.fields["pledged_by_organisation"].choices = [("", "–")] + [(pk, o.name) for pk, o in self.partners.items()]
 
     def clean_pledged_by_organisation(self):

@@ -260,12 +260,18 @@ class SignUp(models.Model):
     @property
     def display_name(self):
         if self.user_id and not self.name:
-            return str(self.user)  # the account's name, else its address (the User model has no first/last name)
+            return self.user.display_name or self.user.email
         return self.name
 
     @property
     def address(self):
         return self.email or (self.user.email if self.user_id else "")
+
+    @property
+    def status_label(self):
+        """What get_status_display() gives, without building the field's choices again for each row of a
+        shift's table (the team's page of a big action has hundreds)."""
+        return SignUpStatus(self.status).label
 
 
 class Task(models.Model):

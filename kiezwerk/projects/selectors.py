@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -58,14 +59,23 @@ def public_list(*, district, status=None, volunteers=False, kind=None):
     return projects
 
 
+def _count(rows):
+    """A correlated count of `rows` (filtered by OuterRef("pk")), 0 when there are none."""
+    return Coalesce(Subquery(rows.order_by().values("project").annotate(n=Count("pk")).values("n")), 0)
+
+
 def team_list(*, district, status=None, kind=None, search=""):
-    """All projects of the district for its team (internal ones and ideas too), with counts of open tasks."""
+    """All projects of the district for its team (internal ones and ideas too), with counts of open tasks.
+
+    The counts are subqueries, not joins with GROUP BY: the list's paginator counts and orders the
+    projects alone and computes them for the page's rows only (core.lists.BoundedPaginator)."""
+    linked = Project.concerns.through.objects.filter(project=OuterRef("pk"))
     projects = (
         Project.objects.filter(district=district)
         .select_related("responsible", "district")
         .annotate(
-            open_tasks=Count("tasks", filter=Q(tasks__done_at=None), distinct=True),
-            concern_count=Count("concerns", distinct=True),
+            open_tasks=_count(Task.objects.filter(project=OuterRef("pk"), done_at=None)),
+            concern_count=_count(linked),
         )
         .order_by("-created_at", "-pk")
     )
@@ -96,13 +106,18 @@ def project_timeline(*, project, include_internal=False):
     return entries if include_internal else entries.filter(is_public=True)
 
 
+def _photos(project):
+    """The result's photos: the pages show them for a done project only."""
+    return list(project.photos.all()) if project.status == ProjectStatus.DONE else []
+
+
 def public_page(*, project):
     """What the public page shows besides the project: shifts (counts only), partners, timeline, photos, concerns."""
     return {
         "shifts": list(shifts(project=project)),
         "partners": list(project.partners.select_related("organisation").order_by("pk")),
         "timeline": list(project_timeline(project=project)),
-        "photos": list(project.photos.all()),
+        "photos": _photos(project),
         "concerns": list(project.concerns.public().only("pk", "title", "status", "language")),
         "figures": figures(project),
     }
@@ -117,19 +132,28 @@ def figures(project):
     return rows
 
 
+# What the team's page shows of a sign-up (a big action has hundreds): no tokens, no timestamps.
+SIGNUP_ROW = ("pk", "shift_id", "user_id", "name", "email", "phone", "status", "attended", "hours")
+USER_NAME = ("email", "display_name")  # SignUp.display_name and .address
+
+
 def team_page(*, project):
     """Everything the team's page shows: the public parts plus tasks, materials, volunteers and notes."""
-    signups = SignUp.objects.filter(shift__project=project).exclude(status=SignUpStatus.CANCELLED)
-    shift_rows = list(
-        shifts(project=project).prefetch_related(
-            Prefetch("signups", queryset=signups.select_related("user").order_by("status", "queued_at", "pk"))
-        )
+    signups = (
+        SignUp.objects.filter(shift__project=project)
+        .exclude(status=SignUpStatus.CANCELLED)
+        .select_related("user")
+        .only(*SIGNUP_ROW, *(f"user__{name}" for name in USER_NAME))
+        .order_by("status", "queued_at", "pk")
     )
+    shift_rows = list(shifts(project=project).prefetch_related(Prefetch("signups", queryset=signups)))
+    # With the partners' contacts: the task form offers them as owners.
+    partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
     return {
         "shifts": shift_rows,
-        "partners": list(project.partners.select_related("organisation").order_by("pk")),
+        "partners": list(partners.order_by("pk")),
         "timeline": list(project_timeline(project=project, include_internal=True)),
-        "photos": list(project.photos.all()),
+        "photos": _photos(project),
         "concerns": list(project.concerns.only("pk", "title", "status", "language")),
         "tasks": list(project.tasks.select_related("owner_user", "owner_signup__user", "owner_contact", "after")),
         "materials": list(project.materials.select_related("pledged_by_organisation", "pledged_by_signup__user")),

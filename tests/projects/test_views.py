@@ -11,7 +11,7 @@ from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import OutboxMail
 from kiezwerk.projects.models import Project, Shift, SignUp, Task
 
-from ..factories import ConcernFactory, street_create
+from ..factories import ConcernFactory, UserFactory, street_create
 from .conftest import project_made, shift_made
 
 
@@ -300,3 +300,53 @@ def test_attendance_through_the_shift_page(client, manager, shift):
     assert client.post(url, {f"attended_{person.pk}": "on", f"hours_{person.pk}": "2,5"}).status_code == 302
     person.refresh_from_db()
     assert person.attended is True and float(person.hours) == 2.5
+
+
+def test_public_pages_are_shared_among_visitors_until_a_sign_up_changes_them(
+    client, district, manager, django_assert_num_queries
+):
+    from kiezwerk.projects.services import volunteers
+
+    project = project_made(district, manager, title="Sucht Helfende")
+    shift = shift_made(project, manager, capacity=1)
+    page, looking = project.get_absolute_url(), reverse("projects:list", args=[district.slug]) + "?volunteers=on"
+    assert "shift--full" not in client.get(page).content.decode()
+    assert "Sucht Helfende" in client.get(looking).content.decode()
+    # A visitor without a session gets the stored page: no query, their own CSRF token.
+    with django_assert_num_queries(0):
+        shared = client.get(page)
+    assert shared.status_code == 200 and client.cookies["csrftoken"].value
+    assert "kiezwerk-csrf-placeholder" not in shared.content.decode()
+    # The last place goes: both pages change at once.
+    volunteers.signup_create(shift=shift, user=UserFactory())
+    assert "shift--full" in client.get(page).content.decode()
+    assert "Sucht Helfende" not in client.get(looking).content.decode()
+
+
+def test_the_team_takes_a_volunteer_off_a_shift_and_the_next_moves_up(client, district, manager):
+    from kiezwerk.projects.services import volunteers
+
+    shift = shift_made(project_made(district, manager), manager, capacity=1)
+    first = volunteers.signup_create(shift=shift, user=UserFactory(display_name="Ali <b>Yılmaz</b>"))
+    waiting = volunteers.signup_create(shift=shift, name="Zeynep", email="zeynep@example.org", phone="0176 1")
+    volunteers.signup_confirm(signup=waiting)
+    done = shift_made(project_made(district, manager), manager, days=-3)
+    SignUp.objects.create(shift=done, name="Eva", status="registered", attended=True, hours="2.5", token="e" * 43)
+    other = volunteers.signup_create(shift=shift_made(project_made(district, manager), manager), user=UserFactory())
+    client.force_login(manager)
+    page = client.get(reverse("projects:team-detail", args=[shift.project_id])).content.decode()
+    url = reverse("projects:team-signup-cancel", args=[shift.project_id])
+    assert f'action="{url}"' in page and f'name="signup" value="{first.pk}"' in page
+    # Names as the team sees them (escaped), contact details, status; a past shift's attendance, no button.
+    assert "Ali &lt;b&gt;Yılmaz&lt;/b&gt;" in page and "<b>Yılmaz" not in page
+    assert '<a href="mailto:zeynep@example.org">zeynep@example.org</a><br>0176 1' in page
+    done_page = client.get(reverse("projects:team-detail", args=[done.project_id])).content.decode()
+    assert "(2,5 h)" in done_page and 'name="signup"' not in done_page
+    # Bad input: nothing, not a number, too long a number, a sign-up of another project.
+    for value in (None, "abc", "9" * 40, str(other.pk)):
+        assert client.post(url, {} if value is None else {"signup": value}).status_code == 404
+    assert SignUp.objects.get(pk=other.pk).status == "registered"
+    response = client.post(url, {"signup": first.pk})
+    assert response.status_code == 302 and response.url.endswith(f"#shift-{shift.pk}")
+    assert SignUp.objects.get(pk=first.pk).status == "cancelled"
+    assert SignUp.objects.get(pk=waiting.pk).status == "registered"

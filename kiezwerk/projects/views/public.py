@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kiezwerk.concerns.forms import SubscribeForm
-from kiezwerk.core import access, activity
+from kiezwerk.core import access, activity, pagecache
+from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.forms import add_errors
 from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
@@ -23,25 +24,37 @@ from ..models import ProjectStatus, SignUpStatus
 from ..services import volunteers
 
 
+def _shared(request, slug, name, page):
+    """A public page shared among visitors without a session until the district's public data change
+    (core.pagecache): every change a project's public pages show touches the district."""
+    version = core_selectors.district_version(slug)
+    if version is None:
+        raise Http404
+    return pagecache.serve(request, "{}:{}:{}".format(name, *version), page)
+
+
 @access.public
 @require_GET
 def project_list(request, slug):
-    the_district = district_for(request.user, slug)
-    form = PublicFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    projects = selectors.public_list(
-        district=the_district,
-        status=filters.get("status") or None,
-        volunteers=filters.get("volunteers", False),
-        kind=filters.get("kind") or None,
-    )
-    page, query = paginate(request, projects, 20)
-    return render(
-        request,
-        "projects/list.html",
-        {"district": the_district, "form": form, "page": page, "query": query},
-        status=200 if not form.is_bound or form.is_valid() else 400,
-    )
+    def page():
+        the_district = district_for(request.user, slug)
+        form = PublicFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        projects = selectors.public_list(
+            district=the_district,
+            status=filters.get("status") or None,
+            volunteers=filters.get("volunteers", False),
+            kind=filters.get("kind") or None,
+        )
+        rows, query = paginate(request, projects, 20)
+        return render(
+            request,
+            "projects/list.html",
+            {"district": the_district, "form": form, "page": rows, "query": query},
+            status=200 if not form.is_bound or form.is_valid() else 400,
+        )
+
+    return _shared(request, slug, "projects", page)
 
 
 @access.public
@@ -84,7 +97,9 @@ def _detail(request, project, *, bound=None, follow_form=None, status=200):
 @access.public
 @require_GET
 def project_detail(request, slug, pk):
-    return _detail(request, rules.project_for_viewer(request.user, slug, pk))
+    return _shared(
+        request, slug, f"project:{pk}", lambda: _detail(request, rules.project_for_viewer(request.user, slug, pk))
+    )
 
 
 @access.public

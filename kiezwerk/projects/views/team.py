@@ -138,10 +138,14 @@ def project_new(request, slug):
 
 def _page(request, project, bound=None, status=200):
     page = selectors.team_page(project=project)
+    now = timezone.now()
+    for shift in page["shifts"]:
+        shift.is_upcoming = shift.starts_at > now
     registered = [s for shift in page["shifts"] for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED]
     for material in page["materials"]:
         material.form = forms.MaterialForm(
             project=project,
+            partners=page["partners"],
             auto_id=f"id_material{material.pk}_%s",
             initial={
                 "name": material.name,
@@ -154,7 +158,7 @@ def _page(request, project, bound=None, status=200):
     kinds = dict(OrganisationKind.choices)
     suggested = project.template.partner_kinds if project.template else []
     context = {
-        "now": timezone.now(),
+        "now": now,
         "today": timezone.localdate(),
         "partner_kinds": [kinds.get(kind, kind) for kind in suggested],
         "project": project,
@@ -162,8 +166,8 @@ def _page(request, project, bound=None, status=200):
         "status_form": forms.StatusForm(project=project),
         "post_form": forms.PostForm(),
         "partner_form": forms.PartnerForm(district=project.district),
-        "task_form": forms.TaskForm(project=project, signups=registered),
-        "material_form": forms.MaterialForm(project=project),
+        "task_form": forms.TaskForm(project=project, signups=registered, partners=page["partners"]),
+        "material_form": forms.MaterialForm(project=project, partners=page["partners"]),
         "shift_form": forms.ShiftForm(),
         "message_form": forms.MessageForm(),
         "resolve_form": forms.ResolveForm(initial={"text": services.resolution_text(project)}),
@@ -449,10 +453,15 @@ def shift_attendance(request, pk, shift_id):
 
 @access.requires(**STAFF)
 @require_POST
-def signup_cancel(request, pk, signup_id):
-    """The team takes a volunteer off a shift (they asked by phone); the next on the waiting list moves up."""
+def signup_cancel(request, pk):
+    """The team takes a volunteer off a shift (they asked by phone); the next on the waiting list moves up.
+
+    The shift's table is one form: the button pressed names the sign-up (`signup`)."""
     project = _project(request, pk)
-    found = get_object_or_404(SignUp, pk=signup_id, shift__project=project)
+    number = request.POST.get("signup", "")
+    found = get_object_or_404(
+        SignUp, pk=int(number) if number.isdigit() and len(number) < 19 else None, shift__project=project
+    )
     try:
         volunteers.signup_cancel(signup=found, actor=request.user)
     except ValidationError as error:
