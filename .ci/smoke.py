@@ -123,11 +123,13 @@ check(status == 200 and "Gemeinschaftsgarten Am Gaswerk" in projects, "the distr
 garden = re.search(r'href="(/projects/[^"]+/\d+/)"[^>]*>Gemeinschaftsgarten', projects).group(1)
 status, _url, page = fetch(garden)
 check(status == 200 and "Mitmachen" in page, "a project page with its shifts")
-signup = re.search(r'action="(/projects/[^"#]+/signup/)', page).group(1)
+signup = re.search(r'href="(/projects/[^"#]+/signup/)"', page).group(1)
+status, _url, form = fetch(signup)
+check(status == 200 and "Ihre E-Mail-Adresse" in form, "a shift's sign-up page")
 # An address of its own for every walk: the walk runs again on the restored copy, where it signed up already.
 address = f"smoke-{uuid.uuid4().hex[:8]}@example.org"
-helper = {"csrfmiddlewaretoken": csrf(page), "name": "Smoke Helferin", "email": address}
-status, _url, after = fetch(signup, urlencode(helper).encode(), {"Referer": BASE + garden})
+helper = {"csrfmiddlewaretoken": csrf(form), "name": "Smoke Helferin", "email": address}
+status, _url, after = fetch(signup, urlencode(helper).encode(), {"Referer": BASE + signup})
 check(status == 200 and "E-Mail" in after and "Smoke Helferin" not in after, "a shift sign-up (no name in public)")
 
 status, _url, login = fetch("/accounts/login/")

@@ -599,6 +599,7 @@ def cases(district):
     median, _m = typical(district)
     public_list = reverse("projects:list", args=[slug])
     typical_page = reverse("projects:detail", args=[slug, median])
+    shift = Shift.objects.filter(project=pk, starts_at__gt=timezone.now()).order_by("starts_at").first()
     public = [
         ("public list", "projects-list", public_list),
         ("public list, volunteers", "projects-volunteers", f"{public_list}?volunteers=on"),
@@ -608,6 +609,7 @@ def cases(district):
         *[(f"{name}, shared", f"{key}-shared", url, "visitor") for name, key, url in public],
         *[(f"{name}, rendered", key, url, "session") for name, key, url in public],
         ("typical project page, rendered", "projects-typical", typical_page, "session"),
+        ("shift sign-up page", "projects-signup", reverse("projects:signup", args=[slug, pk, shift.pk]), "session"),
         ("team list", "projects-team-list", reverse("projects:team-list", args=[slug]), "manager"),
         ("team project page", "projects-team-page", reverse("projects:team-detail", args=[pk]), "manager"),
         ("team page, typical", "projects-team-typical", reverse("projects:team-detail", args=[median]), "manager"),

@@ -215,22 +215,44 @@ class MaterialForm(forms.Form):
     needed = forms.IntegerField(label=_("Needed"), min_value=1, initial=1)
     pledged = forms.IntegerField(label=_("Pledged"), min_value=0, initial=0)
     received = forms.IntegerField(label=_("Received"), min_value=0, initial=0)
-    pledged_by_organisation = forms.TypedChoiceField(
-        label=_("Pledged by"), required=False, coerce=int, empty_value=None
-    )
+    pledged_by = forms.ChoiceField(label=_("Pledged by"), required=False)
 
-    def __init__(self, *args, project, partners=None, **kwargs):
-        """`partners`: the project's ProjectPartner rows with their organisations, when the caller has them
-        (the project page shows a form per material)."""
+    def __init__(self, *args, project, signups=(), partners=None, material=None, **kwargs):
+        """A partner or a registered volunteer pledges; `partners`: the project's ProjectPartner rows with their
+        organisations, when the caller has them. Changing a `material` keeps its pledger among the choices."""
+        if material is not None:
+            kwargs["initial"] = {
+                "pledged_by": _pledger_key(material),
+                **{name: getattr(material, name) for name in ("name", "needed", "pledged", "received")},
+            }
         super().__init__(*args, **kwargs)
         if partners is None:
             partners = project.partners.select_related("organisation")
-        self.partners = {p.organisation_id: p.organisation for p in partners}
-        self.fields["pledged_by_organisation"].choices = [("", "–")] + [(pk, o.name) for pk, o in self.partners.items()]
+        organisations = [(f"organisation:{p.organisation_id}", p.organisation) for p in partners]
+        signups = list(signups)
+        if material is not None and material.pledged_by_signup and material.pledged_by_signup not in signups:
+            signups.append(material.pledged_by_signup)
+        volunteers = [(f"signup:{signup.pk}", signup) for signup in signups]
+        self.pledgers = {key: {"pledged_by_organisation": o} for key, o in organisations}
+        self.pledgers |= {key: {"pledged_by_signup": signup} for key, signup in volunteers}
+        self.fields["pledged_by"].choices = [
+            ("", _("Nobody yet")),
+            *([(_("Partners"), [(key, o.name) for key, o in organisations])] if organisations else []),
+            *([(_("Volunteers"), [(key, s.display_name) for key, s in volunteers])] if volunteers else []),
+        ]
 
-    def clean_pledged_by_organisation(self):
-        value = self.cleaned_data["pledged_by_organisation"]
-        return self.partners.get(value) if value else None
+    def values(self):
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("name", "needed", "pledged", "received")}
+        return fields | self.pledgers.get(data["pledged_by"], {})
+
+
+def _pledger_key(material):
+    if material.pledged_by_organisation_id:
+        return f"organisation:{material.pledged_by_organisation_id}"
+    if material.pledged_by_signup_id:
+        return f"signup:{material.pledged_by_signup_id}"
+    return ""
 
 
 class ShiftForm(forms.Form):

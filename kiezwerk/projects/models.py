@@ -157,6 +157,11 @@ class Project(TimeStampedModel):
     def is_ended(self):
         return self.status in ENDED_STATUSES
 
+    @property
+    def takes_signups(self):
+        """Helpers may sign up: the project is public and being planned or running."""
+        return self.is_public and not self.is_ended
+
 
 class ProjectPartner(models.Model):
     """An organisation of the network taking part, and its part ("stellt Container", "Genehmigung")."""

@@ -39,11 +39,10 @@ def link(text, kind):
 
 def sign_up(page, live_server, project, name, address):
     page.goto(f"{live_server.url}{project.get_absolute_url()}")
-    shift = page.locator(".shift").first
-    shift.locator("summary", has_text=re.compile("Mitmachen|Warteliste")).click()
-    shift.get_by_label("Ihr Name").fill(name)
-    shift.get_by_label("Ihre E-Mail-Adresse").fill(address)
-    shift.get_by_role("button", name="Anmeldung absenden").click()
+    page.locator(".shift").first.get_by_role("link", name=re.compile("^(Mitmachen|Für die Warteliste)")).click()
+    page.get_by_label("Ihr Name").fill(name)
+    page.get_by_label("Ihre E-Mail-Adresse").fill(address)
+    page.get_by_role("button", name="Anmeldung absenden").click()
     expect(page.locator(".messages, [role=status]").first).to_contain_text("E-Mail")
 
 

@@ -103,7 +103,17 @@ def test_a_team_volunteer_role_is_not_staff(client, district, walk):
 
 def test_the_team_opens_every_page(client, manager, walk):
     client.force_login(manager)
-    for name in ("team-list", "new", "templates", "template-new", "template-edit", "team-detail", "edit", "shift-edit"):
+    for name in (
+        "team-list",
+        "new",
+        "templates",
+        "template-new",
+        "template-edit",
+        "team-detail",
+        "edit",
+        "shift-edit",
+        "material-edit",
+    ):
         params = next(p for n, p in routes() if n == name)
         response = client.get(reverse(f"projects:{name}", kwargs={p: walk[p] for p in params}))
         assert response.status_code == 200, name

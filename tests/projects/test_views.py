@@ -54,6 +54,9 @@ def test_no_volunteer_data_on_public_pages(client, district, manager, shift):
 def test_signing_up_without_an_account(client, district, manager, shift):
     project = shift.project
     url = reverse("projects:signup", args=[district.slug, project.pk, shift.pk])
+    assert f'href="{url}"' in client.get(project.get_absolute_url()).content.decode()
+    form = client.get(url).content.decode()
+    assert "Ihre E-Mail-Adresse" in form and "2 von 2 Plätzen frei" in form
     # Bad input: nothing stored, the typed name kept, a German error.
     response = client.post(url, {"name": "Ali", "email": "keine-adresse"})
     assert response.status_code == 400
@@ -82,8 +85,26 @@ def test_signing_up_without_an_account(client, district, manager, shift):
 def test_a_resident_with_an_account_signs_up_in_one_step(client, district, resident, shift):
     client.force_login(resident)
     url = reverse("projects:signup", args=[shift.project.district.slug, shift.project.pk, shift.pk])
+    form = client.get(url).content.decode()
+    assert "Sie melden sich als" in form and "Ihr Name" not in form
     assert client.post(url, {}).status_code == 302
     assert SignUp.objects.get().status == "registered"
+
+
+def test_no_sign_up_form_for_a_begun_shift_or_a_finished_project(client, district, manager, shift):
+    url = reverse("projects:signup", args=[district.slug, shift.project.pk, shift.pk])
+    Shift.objects.filter(pk=shift.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    page = client.get(url).content.decode()
+    assert "Diese Schicht hat bereits begonnen." in page and "Ihr Name" not in page
+    assert f'href="{url}"' not in client.get(shift.project.get_absolute_url()).content.decode()
+    response = client.post(url, {"name": "Ali", "email": "ali@example.org"})
+    refused = response.content.decode()
+    assert response.status_code == 400 and "bereits begonnen" in refused and 'value="Ali"' in refused
+    assert not SignUp.objects.exists()
+    Shift.objects.filter(pk=shift.pk).update(starts_at=timezone.now() + timedelta(days=2))
+    Project.objects.filter(pk=shift.project.pk).update(status="done")
+    page = client.get(url).content.decode()
+    assert "Für dieses Projekt sind keine Anmeldungen möglich." in page and "Ihr Name" not in page
 
 
 def test_the_shift_calendar_file(client, district, shift):
@@ -350,3 +371,58 @@ def test_the_team_takes_a_volunteer_off_a_shift_and_the_next_moves_up(client, di
     assert response.status_code == 302 and response.url.endswith(f"#shift-{shift.pk}")
     assert SignUp.objects.get(pk=first.pk).status == "cancelled"
     assert SignUp.objects.get(pk=waiting.pk).status == "registered"
+
+
+def test_materials_pledged_by_a_partner_or_a_volunteer(client, district, manager, shift):
+    from kiezwerk.network.models import Organisation
+    from kiezwerk.projects.models import Material, ProjectPartner
+    from kiezwerk.projects.services import volunteers
+
+    project = shift.project
+    organisation = Organisation.objects.create(name="Abfallwirtschaft", kind="city_office")
+    organisation.districts.add(district)
+    ProjectPartner.objects.create(project=project, organisation=organisation, part="Container")
+    helper = volunteers.signup_create(shift=shift, user=UserFactory(display_name="Ayşe Demir"))
+    client.force_login(manager)
+    add = reverse("projects:material-add", args=[project.pk])
+    page = client.get(reverse("projects:team-detail", args=[project.pk])).content.decode()
+    assert f'value="signup:{helper.pk}"' in page and f'value="organisation:{organisation.pk}"' in page
+
+    # Bad input: the add form comes back with the typed values and a German error; nothing is stored.
+    response = client.post(add, {"material-name": "Handschuhe", "material-needed": "0", "material-pledged": "0"})
+    assert response.status_code == 400 and 'value="Handschuhe"' in response.content.decode()
+    assert "größer oder gleich 1" in response.content.decode()
+    response = client.post(
+        add,
+        {
+            "material-name": "Handschuhe",
+            "material-needed": "5",
+            "material-pledged": "0",
+            "material-pledged_by": "signup:999",
+        },
+    )
+    assert response.status_code == 400 and "Bitte eine gültige Auswahl treffen" in response.content.decode()
+    assert not Material.objects.exists()
+
+    values = {"material-name": "Handschuhe", "material-needed": "20", "material-pledged": "5", "material-received": "0"}
+    assert client.post(add, values | {"material-pledged_by": f"signup:{helper.pk}"}).status_code == 302
+    gloves = Material.objects.get()
+    assert gloves.pledged_by_signup == helper and gloves.pledged_by_organisation is None
+    page = client.get(reverse("projects:team-detail", args=[project.pk])).content.decode()
+    assert "Ayşe Demir" in page
+
+    # Its own page: the pledger kept even after the volunteer cancelled; a failed change stays there.
+    volunteers.signup_cancel(signup=helper)
+    edit = reverse("projects:material-edit", args=[project.pk, gloves.pk])
+    form = client.get(edit).content.decode()
+    assert f'value="signup:{helper.pk}" selected' in form and 'value="20"' in form
+    response = client.post(edit, values | {"material-needed": "", "material-pledged_by": f"signup:{helper.pk}"})
+    assert response.status_code == 400 and "Dieses Feld ist zwingend erforderlich" in response.content.decode()
+    assert 'value="Handschuhe"' in response.content.decode()
+    gloves.refresh_from_db()
+    assert gloves.needed == 20
+    response = client.post(edit, values | {"material-pledged_by": f"organisation:{organisation.pk}"})
+    assert response.status_code == 302
+    gloves.refresh_from_db()
+    assert gloves.pledged_by_organisation == organisation and gloves.pledged_by_signup is None
+    assert Material.objects.count() == 1

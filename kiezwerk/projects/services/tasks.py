@@ -93,14 +93,14 @@ def material_save(
     if needed is None or needed < 1:
         errors["needed"] = _("At least 1 is needed.")
     if pledged_by_organisation is not None and pledged_by_signup is not None:
-        errors["pledged_by_organisation"] = _("A pledge comes from an organisation or a volunteer, not both.")
+        errors["pledged_by"] = _("A pledge comes from an organisation or a volunteer, not both.")
     if (
         pledged_by_organisation is not None
         and not project.partners.filter(organisation=pledged_by_organisation).exists()
     ):
-        errors["pledged_by_organisation"] = _("Only a partner of this project can pledge material.")
+        errors["pledged_by"] = _("Only a partner of this project can pledge material.")
     if pledged_by_signup is not None and pledged_by_signup.shift.project_id != project.pk:
-        errors["pledged_by_organisation"] = _("Only a volunteer of this project can pledge material.")
+        errors["pledged_by"] = _("Only a volunteer of this project can pledge material.")
     if errors:
         raise ValidationError(errors)
     created = material is None

@@ -169,7 +169,7 @@ def signup_create(*, shift, user=None, name="", email="", phone="", language="de
     shift = _take(shift)
     project = shift.project
     now = timezone.now()
-    if not project.is_public or project.is_ended:
+    if not project.takes_signups:
         raise ValidationError(_("This project takes no sign-ups."), code="closed")
     if shift.starts_at <= now:
         raise ValidationError(_("This shift has already begun."), code="begun")

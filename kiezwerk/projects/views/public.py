@@ -20,7 +20,7 @@ from kiezwerk.desk.rules import district_for
 
 from .. import rules, selectors
 from ..forms import PublicFilterForm, SignUpForm
-from ..models import ProjectStatus, SignUpStatus
+from ..models import SignUpStatus
 from ..services import volunteers
 
 
@@ -72,21 +72,16 @@ def project_map(request, slug):
 FOLLOWING = "following_projects"  # the session's projects this browser asked to follow
 
 
-def _detail(request, project, *, bound=None, follow_form=None, status=200):
-    """The public page; `bound` is (shift id, form) of a sign-up that failed, `follow_form` a failed follow."""
+def _detail(request, project, *, follow_form=None, status=200):
+    """The public page; `follow_form` is a follow that failed."""
     page = selectors.public_page(project=project)
     now = timezone.now()
     for shift in page["shifts"]:
         shift.is_upcoming = shift.starts_at > now
-        if bound and bound[0] == shift.pk:
-            shift.form = bound[1]
-        else:
-            shift.form = SignUpForm(user=request.user, auto_id=f"id_shift{shift.pk}_%s")
     context = {
         "project": project,
         "district": project.district,
         "is_staff": rules.can_work_project(request.user, project),
-        "open_for_signup": project.status in (ProjectStatus.PLANNING, ProjectStatus.RUNNING),
         "follow_form": follow_form or SubscribeForm(),
         "following": project.pk in request.session.get(FOLLOWING, []),
         **page,
@@ -103,12 +98,13 @@ def project_detail(request, slug, pk):
 
 
 @access.public
-@require_POST
+@require_http_methods(["GET", "POST"])
 def signup(request, slug, pk, shift_id):
-    """ "Mitmachen": a place on the shift, or its waiting list; without an account after confirming by mail."""
+    """ "Mitmachen": one shift's sign-up page, for a place or its waiting list; without an account the mailed
+    link confirms. Its own page, so the project page stays light however many shifts it has."""
     project = rules.project_for_viewer(request.user, slug, pk)
     shift = rules.shift_of(project, shift_id)
-    form = SignUpForm(request.POST, user=request.user, auto_id=f"id_shift{shift.pk}_%s")
+    form = SignUpForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -125,7 +121,14 @@ def signup(request, slug, pk, shift_id):
         else:
             messages.success(request, _signed_up_message(made))
             return redirect(f"{project.get_absolute_url()}#shift-{shift.pk}")
-    return _detail(request, project, bound=(shift.pk, form), status=400)
+    context = {
+        "project": project,
+        "district": project.district,
+        "shift": shift,
+        "form": form,
+        "open": project.takes_signups and shift.starts_at > timezone.now(),
+    }
+    return render(request, "projects/signup.html", context, status=400 if form.is_bound else 200)
 
 
 @access.public

@@ -142,19 +142,6 @@ def _page(request, project, bound=None, status=200):
     for shift in page["shifts"]:
         shift.is_upcoming = shift.starts_at > now
     registered = [s for shift in page["shifts"] for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED]
-    for material in page["materials"]:
-        material.form = forms.MaterialForm(
-            project=project,
-            partners=page["partners"],
-            auto_id=f"id_material{material.pk}_%s",
-            initial={
-                "name": material.name,
-                "needed": material.needed,
-                "pledged": material.pledged,
-                "received": material.received,
-                "pledged_by_organisation": material.pledged_by_organisation_id,
-            },
-        )
     kinds = dict(OrganisationKind.choices)
     suggested = project.template.partner_kinds if project.template else []
     context = {
@@ -167,7 +154,7 @@ def _page(request, project, bound=None, status=200):
         "post_form": forms.PostForm(),
         "partner_form": forms.PartnerForm(district=project.district),
         "task_form": forms.TaskForm(project=project, signups=registered, partners=page["partners"]),
-        "material_form": forms.MaterialForm(project=project, partners=page["partners"]),
+        "material_form": forms.MaterialForm(project=project, signups=registered, partners=page["partners"]),
         "shift_form": forms.ShiftForm(),
         "message_form": forms.MessageForm(),
         "resolve_form": forms.ResolveForm(initial={"text": services.resolution_text(project)}),
@@ -356,15 +343,36 @@ def task_delete(request, pk, task_id):
 
 @access.requires(**STAFF)
 @require_POST
-def material_save(request, pk, material_id=None):
+def material_add(request, pk):
     project = _project(request, pk)
-    material = get_object_or_404(Material, pk=material_id, project=project) if material_id else None
-    form = forms.MaterialForm(request.POST, project=project)
+    form = forms.MaterialForm(request.POST, project=project, signups=_registered(project))
 
     def call(data):
-        task_services.material_save(project=project, actor=request.user, material=material, **data)
+        task_services.material_save(project=project, actor=request.user, **form.values())
 
-    return _act(request, project, "material_form", form, call, _("The material has been saved."), "#materials")
+    return _act(request, project, "material_form", form, call, _("The material has been added."), "#materials")
+
+
+@access.requires(**STAFF)
+@require_http_methods(["GET", "POST"])
+def material_edit(request, pk, material_id):
+    """A material's own page: the project page stays light, and a failed change cannot land in "Add"."""
+    project = _project(request, pk)
+    material = get_object_or_404(
+        Material.objects.select_related("pledged_by_signup__user"), pk=material_id, project=project
+    )
+    data = request.POST if request.method == "POST" else None
+    form = forms.MaterialForm(data, project=project, signups=_registered(project), material=material)
+    if form.is_valid():
+        try:
+            task_services.material_save(project=project, actor=request.user, material=material, **form.values())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The material has been saved."))
+            return redirect(f"{_url(project)}#materials")
+    context = {"project": project, "district": project.district, "material": material, "form": form}
+    return render(request, "projects/material.html", context, status=400 if form.is_bound else 200)
 
 
 @access.requires(**STAFF)
