@@ -600,6 +600,7 @@ def cases(district):
     public_list = reverse("projects:list", args=[slug])
     typical_page = reverse("projects:detail", args=[slug, median])
     shift = Shift.objects.filter(project=pk, starts_at__gt=timezone.now()).order_by("starts_at").first()
+    busy = Shift.objects.filter(project=pk).annotate(n=Count("signups")).order_by("-n", "pk").first()
     public = [
         ("public list", "projects-list", public_list),
         ("public list, volunteers", "projects-volunteers", f"{public_list}?volunteers=on"),
@@ -613,6 +614,7 @@ def cases(district):
         ("team list", "projects-team-list", reverse("projects:team-list", args=[slug]), "manager"),
         ("team project page", "projects-team-page", reverse("projects:team-detail", args=[pk]), "manager"),
         ("team page, typical", "projects-team-typical", reverse("projects:team-detail", args=[median]), "manager"),
+        ("team shift page", "projects-team-shift", reverse("projects:shift-edit", args=[pk, busy.pk]), "manager"),
     ]
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -132,25 +132,31 @@ def figures(project):
     return rows
 
 
-# What the team's page shows of a sign-up (a big action has hundreds): no tokens, no timestamps.
+# What the team sees of a sign-up (a big action has hundreds): no tokens, no timestamps.
 SIGNUP_ROW = ("pk", "shift_id", "user_id", "name", "email", "phone", "status", "attended", "hours")
 USER_NAME = ("email", "display_name")  # SignUp.display_name and .address
 
 
+def _signup_rows(signups):
+    return signups.select_related("user").only(*SIGNUP_ROW, *(f"user__{name}" for name in USER_NAME))
+
+
 def team_page(*, project):
-    """Everything the team's page shows: the public parts plus tasks, materials, volunteers and notes."""
-    signups = (
-        SignUp.objects.filter(shift__project=project)
-        .exclude(status=SignUpStatus.CANCELLED)
-        .select_related("user")
-        .only(*SIGNUP_ROW, *(f"user__{name}" for name in USER_NAME))
-        .order_by("status", "queued_at", "pk")
-    )
-    shift_rows = list(shifts(project=project).prefetch_related(Prefetch("signups", queryset=signups)))
+    """Everything the team's page shows: the public parts plus tasks, materials, notes, and per shift the
+    counts of its volunteers (their list is on the shift's page); `volunteers` are the registered ones,
+    whom the task and material forms offer."""
+    by_status = {
+        f"n_{status}": Count("signups", filter=Q(signups__status=status))
+        for status in (SignUpStatus.WAITING, SignUpStatus.UNCONFIRMED)
+    }
+    shift_rows = list(shifts(project=project).annotate(**by_status))
+    registered = SignUp.objects.filter(shift__project=project, status=SignUpStatus.REGISTERED)
     # With the partners' contacts: the task form offers them as owners.
     partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
+    volunteers = list(_signup_rows(registered).order_by("shift__starts_at", "queued_at", "pk"))
     return {
         "shifts": shift_rows,
+        "volunteers": volunteers,
         "partners": list(partners.order_by("pk")),
         "timeline": list(project_timeline(project=project, include_internal=True)),
         "photos": _photos(project),
@@ -159,10 +165,16 @@ def team_page(*, project):
         "materials": list(project.materials.select_related("pledged_by_organisation", "pledged_by_signup__user")),
         "figures": figures(project),
         "requests": list(project.requests.select_related("organisation", "contact").order_by("-created_at", "-pk")),
-        "registered": sum(
-            1 for shift in shift_rows for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED
-        ),
+        "registered": len(volunteers),
     }
+
+
+def shift_volunteers(*, shift):
+    """A shift's sign-ups as its page lists them, cancelled ones left out: registered, then waiting (in the
+    order they move up), then those still to confirm."""
+    order = {SignUpStatus.REGISTERED: 0, SignUpStatus.WAITING: 1, SignUpStatus.UNCONFIRMED: 2}
+    rows = _signup_rows(shift.signups.exclude(status=SignUpStatus.CANCELLED)).order_by("queued_at", "pk")
+    return sorted(rows, key=lambda signup: order[signup.status])
 
 
 def start_page(*, district, limit=4):

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from kiezwerk.concerns.models import Concern
 from kiezwerk.concerns.services import concern_report
 from kiezwerk.core import activity
-from kiezwerk.projects.models import Project, SignUp
+from kiezwerk.projects.models import Material, Project, SignUp
 from kiezwerk.projects.services import volunteers
 
 from ..projects.conftest import project_made, shift_made
@@ -169,9 +169,11 @@ def test_every_project_page_in_german_and_arabic(page, live_server, district, ma
     shift = shift_made(project, manager)
     signup = volunteers.signup_create(shift=shift, name="Zeynep", email="zeynep@example.org")
     template = project.district.project_templates.first()
+    material = Material.objects.create(project=project, name="Handschuhe", needed=20)
     public = [
         f"/projects/{district.slug}/",
         project.get_absolute_url(),
+        f"/projects/{district.slug}/{project.pk}/shifts/{shift.pk}/signup/",
         f"/projects/signups/{signup.token}/confirm/",
         f"/projects/signups/{signup.token}/cancel/",
     ]
@@ -183,6 +185,7 @@ def test_every_project_page_in_german_and_arabic(page, live_server, district, ma
         f"/desk/projects/{project.pk}/",
         f"/desk/projects/{project.pk}/edit/",
         f"/desk/projects/{project.pk}/shifts/{shift.pk}/",
+        f"/desk/projects/{project.pk}/materials/{material.pk}/",
     ]
     for language in ("de", "ar"):
         page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])

@@ -298,6 +298,8 @@ def test_query_counts_stay_flat(client, district, manager, django_assert_max_num
         project.get_absolute_url(),
         reverse("projects:team-list", args=[district.slug]),
         reverse("projects:team-detail", args=[project.pk]),
+        reverse("projects:shift-edit", args=[project.pk, shift.pk]),
+        reverse("projects:signup", args=[district.slug, project.pk, shift.pk]),
     ]
     for url in pages:
         with django_assert_max_num_queries(40):
@@ -355,20 +357,26 @@ def test_the_team_takes_a_volunteer_off_a_shift_and_the_next_moves_up(client, di
     SignUp.objects.create(shift=done, name="Eva", status="registered", attended=True, hours="2.5", token="e" * 43)
     other = volunteers.signup_create(shift=shift_made(project_made(district, manager), manager), user=UserFactory())
     client.force_login(manager)
-    page = client.get(reverse("projects:team-detail", args=[shift.project_id])).content.decode()
+    # The project page counts them; the shift's page lists them.
+    summary = client.get(reverse("projects:team-detail", args=[shift.project_id])).content.decode()
+    assert "1 auf der Warteliste" in summary and "zeynep@example.org" not in summary
+    shift_page = reverse("projects:shift-edit", args=[shift.project_id, shift.pk])
+    assert f'href="{shift_page}"' in summary
+    page = client.get(shift_page).content.decode()
     url = reverse("projects:team-signup-cancel", args=[shift.project_id])
     assert f'action="{url}"' in page and f'name="signup" value="{first.pk}"' in page
     # Names as the team sees them (escaped), contact details, status; a past shift's attendance, no button.
     assert "Ali &lt;b&gt;Yılmaz&lt;/b&gt;" in page and "<b>Yılmaz" not in page
     assert '<a href="mailto:zeynep@example.org">zeynep@example.org</a><br>0176 1' in page
-    done_page = client.get(reverse("projects:team-detail", args=[done.project_id])).content.decode()
+    assert page.index("Ali &lt;b&gt;") < page.index("zeynep@example.org")  # registered before waiting
+    done_page = client.get(reverse("projects:shift-edit", args=[done.project_id, done.pk])).content.decode()
     assert "(2,5 h)" in done_page and 'name="signup"' not in done_page
     # Bad input: nothing, not a number, too long a number, a sign-up of another project.
     for value in (None, "abc", "9" * 40, str(other.pk)):
         assert client.post(url, {} if value is None else {"signup": value}).status_code == 404
     assert SignUp.objects.get(pk=other.pk).status == "registered"
     response = client.post(url, {"signup": first.pk})
-    assert response.status_code == 302 and response.url.endswith(f"#shift-{shift.pk}")
+    assert response.status_code == 302 and response.url == f"{shift_page}#volunteers"
     assert SignUp.objects.get(pk=first.pk).status == "cancelled"
     assert SignUp.objects.get(pk=waiting.pk).status == "registered"
 

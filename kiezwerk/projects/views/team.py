@@ -141,7 +141,7 @@ def _page(request, project, bound=None, status=200):
     now = timezone.now()
     for shift in page["shifts"]:
         shift.is_upcoming = shift.starts_at > now
-    registered = [s for shift in page["shifts"] for s in shift.signups.all() if s.status == SignUpStatus.REGISTERED]
+    registered = page["volunteers"]
     kinds = dict(OrganisationKind.choices)
     suggested = project.template.partner_kinds if project.template else []
     context = {
@@ -425,7 +425,15 @@ def _shift_page(request, project, shift, *, form=None, attendance=None, status=2
         form = forms.ShiftForm(initial={name: getattr(shift, name) for name in fields})
     if attendance is None:
         attendance = forms.AttendanceForm(signups=_shift_registered(shift))
-    context = {"project": project, "district": project.district, "shift": shift, "form": form, "attendance": attendance}
+    context = {
+        "project": project,
+        "district": project.district,
+        "shift": shift,
+        "is_upcoming": shift.starts_at > timezone.now(),
+        "volunteers": selectors.shift_volunteers(shift=shift),
+        "form": form,
+        "attendance": attendance,
+    }
     return render(request, "projects/shift.html", context, status=status)
 
 
@@ -464,7 +472,7 @@ def shift_attendance(request, pk, shift_id):
 def signup_cancel(request, pk):
     """The team takes a volunteer off a shift (they asked by phone); the next on the waiting list moves up.
 
-    The shift's table is one form: the button pressed names the sign-up (`signup`)."""
+    The shift page's table of volunteers is one form: the button pressed names the sign-up (`signup`)."""
     project = _project(request, pk)
     number = request.POST.get("signup", "")
     found = get_object_or_404(
@@ -476,7 +484,7 @@ def signup_cancel(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The sign-up has been cancelled."))
-    return redirect(f"{_url(project)}#shift-{found.shift_id}")
+    return redirect(reverse("projects:shift-edit", args=[project.pk, found.shift_id]) + "#volunteers")
 
 
 @access.requires(**STAFF)
