@@ -282,7 +282,7 @@ class SignUpForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label=_("Phone (optional)"),
+        label=_("Phone"),
         required=False,
         max_length=40,
         help_text=_("Only if the team may call you on the day."),
