@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -211,6 +212,15 @@ class Shift(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_upcoming(self):
+        return self.starts_at > timezone.now()
+
+    @property
+    def takes_signups(self):
+        """Helpers may sign up: the project takes sign-ups and the shift has not begun."""
+        return self.project.takes_signups and self.is_upcoming
 
     @property
     def free(self):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import OutboxMail
 from kiezwerk.projects.models import Project, Shift, SignUp, Task
+from kiezwerk.projects.services import projects as services
 
 from ..factories import ConcernFactory, UserFactory, street_create
 from .conftest import project_made, shift_made
@@ -101,10 +102,15 @@ def test_no_sign_up_form_for_a_begun_shift_or_a_finished_project(client, distric
     refused = response.content.decode()
     assert response.status_code == 400 and "bereits begonnen" in refused and 'value="Ali"' in refused
     assert not SignUp.objects.exists()
+    public = client.get(shift.project.get_absolute_url()).content.decode()
+    assert "Diese Schicht ist vorbei." in public and "Plätzen frei" not in public and "shift.ics" not in public
     Shift.objects.filter(pk=shift.pk).update(starts_at=timezone.now() + timedelta(days=2))
-    Project.objects.filter(pk=shift.project.pk).update(status="done")
+    services.project_status_change(project=shift.project, actor=manager, new_status="done", reason="Geschafft.")
     page = client.get(url).content.decode()
     assert "Für dieses Projekt sind keine Anmeldungen möglich." in page and "Ihr Name" not in page
+    public = client.get(shift.project.get_absolute_url()).content.decode()
+    assert '<h2 id="shifts-heading">Schichten</h2>' in public and "Plätzen frei" not in public
+    assert "Für dieses Projekt sind keine Anmeldungen möglich." in public
 
 
 def test_the_shift_calendar_file(client, district, shift):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -75,9 +75,6 @@ FOLLOWING = "following_projects"  # the session's projects this browser asked to
 def _detail(request, project, *, follow_form=None, status=200):
     """The public page; `follow_form` is a follow that failed."""
     page = selectors.public_page(project=project)
-    now = timezone.now()
-    for shift in page["shifts"]:
-        shift.is_upcoming = shift.starts_at > now
     context = {
         "project": project,
         "district": project.district,
@@ -126,7 +123,6 @@ def signup(request, slug, pk, shift_id):
         "district": project.district,
         "shift": shift,
         "form": form,
-        "open": project.takes_signups and shift.starts_at > timezone.now(),
     }
     return render(request, "projects/signup.html", context, status=400 if form.is_bound else 200)
 

@@ -139,8 +139,6 @@ def project_new(request, slug):
 def _page(request, project, bound=None, status=200):
     page = selectors.team_page(project=project)
     now = timezone.now()
-    for shift in page["shifts"]:
-        shift.is_upcoming = shift.starts_at > now
     registered = page["volunteers"]
     kinds = dict(OrganisationKind.choices)
     suggested = project.template.partner_kinds if project.template else []
@@ -429,7 +427,6 @@ def _shift_page(request, project, shift, *, form=None, attendance=None, status=2
         "project": project,
         "district": project.district,
         "shift": shift,
-        "is_upcoming": shift.starts_at > timezone.now(),
         "volunteers": selectors.shift_volunteers(shift=shift),
         "form": form,
         "attendance": attendance,
