@@ -150,10 +150,9 @@ def team_page(*, project):
         for status in (SignUpStatus.WAITING, SignUpStatus.UNCONFIRMED)
     }
     shift_rows = list(shifts(project=project).annotate(**by_status))
-    registered = SignUp.objects.filter(shift__project=project, status=SignUpStatus.REGISTERED)
     # With the partners' contacts: the task form offers them as owners.
     partners = project.partners.select_related("organisation").prefetch_related("organisation__contacts")
-    volunteers = list(_signup_rows(registered).order_by("shift__starts_at", "queued_at", "pk"))
+    volunteers = registered_volunteers(project=project)
     return {
         "shifts": shift_rows,
         "volunteers": volunteers,
@@ -167,6 +166,12 @@ def team_page(*, project):
         "requests": list(project.requests.select_related("organisation", "contact").order_by("-created_at", "-pk")),
         "registered": len(volunteers),
     }
+
+
+def registered_volunteers(*, project):
+    """The project's volunteers with a place, by shift: the task and material forms offer them."""
+    registered = SignUp.objects.filter(shift__project=project, status=SignUpStatus.REGISTERED)
+    return list(_signup_rows(registered).order_by("shift__starts_at", "queued_at", "pk"))
 
 
 def shift_volunteers(*, shift):

@@ -301,17 +301,11 @@ def partner_remove(request, pk, partner_id):
     return redirect(f"{_url(project)}#partners")
 
 
-def _registered(project):
-    return list(
-        SignUp.objects.filter(shift__project=project, status=SignUpStatus.REGISTERED).select_related("user", "shift")
-    )
-
-
 @access.requires(**STAFF)
 @require_POST
 def task_add(request, pk):
     project = _project(request, pk)
-    form = forms.TaskForm(request.POST, project=project, signups=_registered(project))
+    form = forms.TaskForm(request.POST, project=project, signups=selectors.registered_volunteers(project=project))
 
     def call(data):
         task_services.task_save(project=project, actor=request.user, **form.values())
@@ -343,7 +337,7 @@ def task_delete(request, pk, task_id):
 @require_POST
 def material_add(request, pk):
     project = _project(request, pk)
-    form = forms.MaterialForm(request.POST, project=project, signups=_registered(project))
+    form = forms.MaterialForm(request.POST, project=project, signups=selectors.registered_volunteers(project=project))
 
     def call(data):
         task_services.material_save(project=project, actor=request.user, **form.values())
@@ -360,7 +354,9 @@ def material_edit(request, pk, material_id):
         Material.objects.select_related("pledged_by_signup__user"), pk=material_id, project=project
     )
     data = request.POST if request.method == "POST" else None
-    form = forms.MaterialForm(data, project=project, signups=_registered(project), material=material)
+    form = forms.MaterialForm(
+        data, project=project, signups=selectors.registered_volunteers(project=project), material=material
+    )
     if form.is_valid():
         try:
             task_services.material_save(project=project, actor=request.user, material=material, **form.values())
