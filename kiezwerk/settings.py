@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kiezwerk.desk",
     "kiezwerk.network",
     "kiezwerk.projects",
+    "kiezwerk.events",
     "kiezwerk.demo",
 ]
 
@@ -136,6 +137,8 @@ CELERY_BEAT_SCHEDULE = {
     "unsent-photos": {"task": "kiezwerk.concerns.tasks.photos_discard_task", "schedule": crontab(hour=3, minute=30)},
     "outbox": {"task": "kiezwerk.core.tasks.outbox_send_due_task", "schedule": crontab()},
     "shift-reminders": {"task": "kiezwerk.projects.tasks.shift_reminders_task", "schedule": crontab(hour=17, minute=0)},
+    "event-offers-expire": {"task": "kiezwerk.events.tasks.offers_expire_task", "schedule": crontab(minute="*/5")},
+    "event-reminders": {"task": "kiezwerk.events.tasks.event_reminders_task", "schedule": crontab(hour=17, minute=5)},
     "open-data": {"task": "kiezwerk.concerns.tasks.open_data_build_all_task", "schedule": crontab(minute="*/15")},
     "stale-contacts": {
         "task": "kiezwerk.network.tasks.stale_contacts_remind_task",
@@ -274,6 +277,8 @@ CONTACT_CONFIRM_MONTHS = env.int("CONTACT_CONFIRM_MONTHS", default=12)
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 # Volunteers' names, e-mail addresses and phone numbers are anonymised this many months after their project ended.
 PROJECT_RETENTION_MONTHS = env.int("PROJECT_RETENTION_MONTHS", default=6)
+# Names and addresses of people registered for an event's date are anonymised this long after the date.
+EVENT_RETENTION_MONTHS = env.int("EVENT_RETENTION_MONTHS", default=6)
 
 # The district map asks for its viewport: up to MAP_MAX_POINTS single concerns, else clusters counted by the
 # database; by default open concerns and those resolved in the last MAP_RECENT_DAYS.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/", include("kiezwerk.desk.urls")),
     path("", include("kiezwerk.network.urls")),
     path("", include("kiezwerk.projects.urls")),
+    path("", include("kiezwerk.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -18,7 +18,8 @@ ALLOWED = {
     "desk": {"core", "accounts", "concerns"},
     "network": {"core", "accounts", "concerns", "desk"},
     "projects": {"core", "accounts", "concerns", "desk", "network"},
-    "demo": {"core", "accounts", "concerns", "desk", "network", "projects"},
+    "events": {"core", "accounts", "concerns", "desk", "network", "projects"},
+    "demo": {"core", "accounts", "concerns", "desk", "network", "projects", "events"},
 }
 
 

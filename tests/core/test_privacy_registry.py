@@ -79,7 +79,7 @@ def test_foreign_and_german_numbers_stay_apart():
 
 def test_each_app_declares_its_personal_data():
     keys = [provider.key for provider in privacy.providers()]
-    assert keys == ["mails", "accessibility", "accounts", "concerns", "network", "projects"]
+    assert keys == ["mails", "accessibility", "accounts", "concerns", "network", "projects", "events"]
 
 
 # The network's contact persons ----------------------------------------------------------------------
@@ -273,6 +273,7 @@ def test_retention_runs_every_providers_rule(district, monkeypatch):
         "concerns": {"concerns": 1},
         "network": {},
         "projects": {"anonymised": 0, "deleted": 0},
+        "events": {"anonymised": 0, "deleted": 0},
         "test": {"rows": 3},
     }
     assert recorder.asked == [now]

@@ -17,6 +17,7 @@ from kiezwerk.core import audit
 from kiezwerk.core.models import AccessibilityFeedback, AuditEvent, OutboxMail
 from kiezwerk.core.services import audit_record
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
+from kiezwerk.events.models import Event
 from kiezwerk.network.models import (
     Contact,
     LegalBasis,
@@ -281,6 +282,25 @@ def samples(x):
         "signup.created": (x.project, {"shift": 1, "status": "waiting"}),
         "signup.confirmed": (x.project, {"shift": 1, "status": "registered"}),
         "signup.cancelled": (x.project, {"shift": 1, "before": "registered"}),
+        "event.created": (x.event, {"dates": 1}),
+        "event.submitted": (x.event, {"dates": 12}),
+        "event.changed": (x.event, {"fields": ["room", "starts_at"], "proposal": [], "told": 3}),
+        "event.approved": (x.event, {}),
+        "event.declined": (x.event, {}),
+        "event.proposal_accepted": (x.event, {}),
+        "event.proposal_declined": (x.event, {}),
+        "event.cancelled": (x.event, {"told": 4}),
+        "event.date_cancelled": (x.event, {"told": 2}),
+        "event.date_moved": (x.event, {"told": 1}),
+        "event.report": (x.event, {"attendance": 14}),
+        "registration.created": (x.event, {"status": "waiting"}),
+        "registration.confirmed": (x.event, {"status": "registered"}),
+        "registration.cancelled": (x.event, {"before": "registered"}),
+        "registration.offered": (x.event, {"date": 1}),
+        "registration.offer_accepted": (x.event, {}),
+        "registration.offer_declined": (x.event, {}),
+        "registration.offer_expired": (x.event, {}),
+        "registration.attendance": (x.event, {"attended": 9}),
     }
 
 
@@ -314,6 +334,12 @@ class Things:
         lat, lon = district.centre
         self.project = project_services.project_create(
             district=district, actor=None, title="Frühjahrsputz", goal="Sauber", lat=lat, lon=lon
+        )
+        self.event = Event.objects.create(
+            district=district,
+            title="Nachbarschaftscafé",
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(hours=2),
         )
         self.request = Referral.objects.create(
             subject=self.project,

@@ -39,8 +39,9 @@ class Command(BaseCommand):
         for locale_path in settings.LOCALE_PATHS:
             german = {(e.msgctxt, e.msgid) for e in polib.pofile(str(Path(locale_path) / "de/LC_MESSAGES/django.po"))}
             where = "de/LC_MESSAGES/django.po"
-            problems += [f"{where}: not in the catalogue (make messages): {m!r}" for _c, m in sorted(sources - german)]
-            problems += [f"{where}: no longer used (make messages): {m!r}" for _c, m in sorted(german - sources)]
+            missing, unused = sorted(sources - german, key=_by_text), sorted(german - sources, key=_by_text)
+            problems += [f"{where}: not in the catalogue (make messages): {m!r}" for _c, m in missing]
+            problems += [f"{where}: no longer used (make messages): {m!r}" for _c, m in unused]
             for code, _name in settings.LANGUAGES:
                 po_path = Path(locale_path) / code / "LC_MESSAGES" / "django.po"
                 where = po_path.relative_to(Path(locale_path).parent)
@@ -60,3 +61,9 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("Incomplete translations:\n" + "\n".join(problems))
         self.stdout.write("Translations: complete.")
+
+
+def _by_text(entry):
+    """Sort (context, msgid) pairs, a missing context (None) first."""
+    context, msgid = entry
+    return context or "", msgid

@@ -1,0 +1,122 @@
+"""Events through their pages: the event page with its JSON-LD and feed links, registering, the mailed links,
+and what stays invisible until the team approves."""
+
+import json
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from kiezwerk.accounts.services import membership_add
+from kiezwerk.events.models import Registration
+from kiezwerk.events.services import events as services
+from kiezwerk.events.services import registrations
+
+from ..factories import UserFactory
+from .conftest import event_made
+
+REQUIRED = {"name", "startDate", "endDate", "eventStatus", "eventAttendanceMode", "location", "organizer", "inLanguage"}
+
+
+def jsonld(page):
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_the_event_page_carries_json_ld_and_announces_its_feeds(client, district, manager):
+    event = event_made(district, manager, price="3.50", languages=["de", "tr"], step_free=True)
+    page = client.get(event.get_absolute_url()).content.decode()
+    data = jsonld(page)
+    assert data["@type"] == "Event" and set(data) >= REQUIRED
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["offers"]["price"] == "3.50" and data["offers"]["priceCurrency"] == "EUR"
+    assert data["isAccessibleForFree"] is False and data["inLanguage"] == ["de", "tr"]
+    assert data["location"]["geo"]["latitude"] == event.lat
+    assert (
+        f'type="text/calendar" title="Veranstaltungen in {district.name}" href="/events/{district.slug}/calendar.ics"'
+        in page
+    )
+    assert "Stufenloser Zugang" in page and "Türkçe" in page
+    free = event_made(district, manager, title="Sprachcafé")
+    data = jsonld(client.get(free.get_absolute_url()).content.decode())
+    assert data["isAccessibleForFree"] is True and "offers" not in data
+    services.event_cancel(event=free, actor=manager, reason="Krankheit")
+    data = jsonld(client.get(free.get_absolute_url()).content.decode())
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def test_a_title_cannot_break_out_of_the_json_ld(client, district, manager):
+    event = event_made(district, manager, title="Café </script><script>alert(1)</script>")
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+    assert jsonld(page)["name"] == "Café </script><script>alert(1)</script>"
+
+
+def test_registering_without_an_account_through_the_pages(client, district, manager, event):
+    date = event.occurrences.get()
+    url = reverse("events:register", args=[district.slug, event.pk, date.pk])
+    assert f'href="{url}"' in client.get(event.get_absolute_url()).content.decode()
+    assert "Ihre E-Mail-Adresse" in client.get(url).content.decode()
+    response = client.post(url, {"name": "Ali", "email": "keine-adresse"})
+    assert response.status_code == 400 and 'value="Ali"' in response.content.decode()
+    assert not Registration.objects.exists()
+    assert client.post(url, {"name": "Ali Yılmaz", "email": "ali@example.org"}).status_code == 302
+    registration = Registration.objects.get()
+    confirm = reverse("events:registration-confirm", args=[registration.token])
+    assert client.get(confirm).status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "unconfirmed"  # opening the link (a mail scanner) confirms nothing
+    assert client.post(confirm).status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "registered"
+    cancel = reverse("events:registration-cancel", args=[registration.token])
+    assert client.post(cancel).status_code == 200
+    assert client.post(cancel).status_code == 200  # a second use says it has ended
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert client.get(reverse("events:registration-cancel", args=["x" * 43])).status_code == 404
+
+
+def test_an_offer_through_its_page_accepted_once(client, district, manager):
+    event = event_made(district, manager, capacity=1, starts_at=timezone.now() + timedelta(days=3))
+    date = event.occurrences.get()
+    holder = registrations.register(occurrence=date, user=UserFactory())
+    waiting = registrations.register(occurrence=date, user=UserFactory())
+    registrations.cancel(registration=holder)
+    url = reverse("events:registration-offer", args=[waiting.token])
+    assert "Platz annehmen" in client.get(url).content.decode()
+    assert client.post(url, {"answer": "accept"}).status_code == 200
+    again = client.post(url, {"answer": "accept"})
+    assert again.status_code == 400 and "bereits angenommen" in again.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == "registered"
+
+
+def test_a_submission_is_invisible_until_approved(client, district, manager, organisation):
+    member = UserFactory()
+    membership_add(user=member, target=organisation)
+    event = event_made(district, member, organiser=organisation, title="Lesung im Hof")
+    assert event.review == "pending"
+    public = [
+        event.get_absolute_url(),
+        reverse("events:ics", args=[district.slug, event.pk]),
+    ]
+    for url in public:
+        assert client.get(url).status_code == 404, url
+    assert "Lesung im Hof" not in client.get(reverse("events:feed", args=[district.slug])).content.decode()
+    client.force_login(member)
+    assert "wartet auf die Freigabe" in client.get(event.get_absolute_url()).content.decode()
+    client.logout()
+    services.event_review(event=event, actor=manager, approve=True)
+    assert client.get(event.get_absolute_url()).status_code == 200
+    assert "Lesung im Hof" in client.get(reverse("events:feed", args=[district.slug])).content.decode()
+
+
+def test_query_counts_stay_flat(client, district, manager, django_assert_max_num_queries):
+    for n in range(15):
+        event_made(district, manager, title=f"Veranstaltung {n}")
+    event = event_made(district, manager, title="Letzte")
+    for url in (event.get_absolute_url(), reverse("events:feed", args=[district.slug])):
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
