@@ -5,6 +5,7 @@ from .views import public
 app_name = "events"
 
 urlpatterns = [
+    path("events/<slug:slug>/", public.calendar, name="calendar"),
     path("events/<slug:slug>/calendar.ics", public.district_feed, name="feed"),
     path("events/<slug:slug>/<int:pk>/", public.event_detail, name="detail"),
     path("events/<slug:slug>/<int:pk>/event.ics", public.event_ics, name="ics"),

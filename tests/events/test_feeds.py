@@ -92,3 +92,19 @@ def test_no_personal_data_in_the_feed_or_the_event_file(client, district, manage
     page = client.get(event.get_absolute_url()).content.decode()
     for body in (text, single, page):
         assert "Zeynep" not in body and "zeynep@example.org" not in body
+
+
+def test_an_organisers_and_a_topics_feed(client, district, manager, organisation):
+    ours = event_made(district, manager, title="Sprachcafé", topics=["language"])
+    theirs = event_made(district, manager, title="Lesung", organiser=organisation, topics=["culture"])
+    services.event_review(event=theirs, actor=manager, approve=True)
+    url = reverse("events:feed", args=[district.slug])
+    by_them = client.get(url, {"organiser": organisation.pk}).content.decode()
+    assert "Lesung" in by_them and "Sprachcafé" not in by_them and "Kulturverein" in by_them
+    by_team = client.get(url, {"organiser": "team"}).content.decode()
+    assert "Sprachcafé" in by_team and "Lesung" not in by_team
+    language = client.get(url, {"topic": "language"}).content.decode()
+    assert "Sprachcafé" in language and "Lesung" not in language
+    assert client.get(url, {"topic": "nonsense"}).status_code == 400
+    page = client.get(ours.get_absolute_url()).content.decode()
+    assert f'href="webcal://testserver{url}?organiser=team"' in page

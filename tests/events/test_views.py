@@ -120,3 +120,35 @@ def test_query_counts_stay_flat(client, district, manager, django_assert_max_num
     for url in (event.get_absolute_url(), reverse("events:feed", args=[district.slug])):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
+
+
+def test_the_calendar_lists_filters_and_shows_a_month(client, district, manager, organisation):
+    from .conftest import at
+
+    today = timezone.localdate()
+    soon = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=2)
+    event_made(district, manager, title="Sprachcafé", starts_at=soon, topics=["language"], languages=["de", "ar"])
+    event_made(district, manager, title="Yoga im Park", starts_at=soon, price="5.00", step_free=True, topics=["sport"])
+    old = event_made(district, manager, title="Vorbei", starts_at=at(2025, 1, 7))
+    url = reverse("events:calendar", args=[district.slug])
+    page = client.get(url).content.decode()
+    assert "Sprachcafé" in page and "Yoga im Park" in page and old.title not in page
+    assert f'href="webcal://testserver/events/{district.slug}/calendar.ics"' in page
+    assert "Yoga im Park" not in client.get(url, {"free": "on"}).content.decode()
+    assert "Sprachcafé" not in client.get(url, {"step_free": "on"}).content.decode()
+    assert "Yoga im Park" not in client.get(url, {"language": "ar"}).content.decode()
+    assert "Sprachcafé" not in client.get(url, {"topic": "sport"}).content.decode()
+    theirs = event_made(district, manager, title="Lesung", starts_at=soon, organiser=organisation)
+    services.event_review(event=theirs, actor=manager, approve=True)
+    by_them = client.get(url, {"organiser": str(organisation.pk)}).content.decode()
+    assert "Lesung" in by_them and "Sprachcafé" not in by_them
+    by_team = client.get(url, {"organiser": "team"}).content.decode()
+    assert "Sprachcafé" in by_team and "Lesung" not in by_team
+    assert "Sprachcafé" not in client.get(url, {"when": "today"}).content.decode() or soon.date() == today
+    month = client.get(url, {"view": "month", "month": f"{soon:%Y-%m}"}).content.decode()
+    assert '<table class="month">' in month and "Sprachcafé" in month
+    # Bad input: a clear error, nothing broken.
+    bad = client.get(url, {"start": "2027-05-02", "end": "2027-05-01"})
+    assert bad.status_code == 400 and "vor seinem Beginn" in bad.content.decode()
+    assert client.get(url, {"view": "month", "month": "2027-13"}).status_code == 400
+    assert client.get(url, {"topic": "<script>"}).status_code == 400

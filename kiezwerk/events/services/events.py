@@ -107,6 +107,8 @@ def event_create(*, district, actor, place=None, **fields):
 
     `place`: {lat, lon} or {street, house_number} when there is no `venue`."""
     fields = {name: value for name, value in fields.items() if name in FIELDS}
+    # Spoken at least in the language it is written in: the calendar's language filter reads this list.
+    fields["languages"] = list(fields.get("languages") or [fields.get("language", "de")])
     if not can_submit(actor, district, fields.get("organiser")):
         raise ValidationError(_("You cannot submit events for this organiser."), code="forbidden")
     _check(district, fields)

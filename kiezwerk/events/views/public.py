@@ -1,22 +1,105 @@
 """What residents see of events: an event's page, registering for a date, the links from the mails, feeds."""
 
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kiezwerk.core import access
+from kiezwerk.core import access, pagecache
+from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.forms import add_errors
+from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import district_for
 
 from .. import feeds, rules, selectors
-from ..forms import RegisterForm
+from ..forms import CalendarForm, RegisterForm
 from ..jsonld import event_jsonld, script
-from ..models import RegistrationStatus
+from ..models import RegistrationStatus, Topic
 from ..services import registrations
+
+
+def _shared(request, slug, name, page):
+    """A public page shared among visitors without a session until the district's public data change
+    (core.pagecache): every change to a public event touches the district."""
+    version = core_selectors.district_version(slug)
+    if version is None:
+        raise Http404
+    return pagecache.serve(request, "{}:{}:{}:{}".format(name, timezone.localdate(), *version), page)
+
+
+@access.public
+@require_GET
+def calendar(request, slug):
+    """The calendar: a list of dates from today (default) or a month's grid; filters as GET parameters."""
+
+    def page():
+        district = district_for(request.user, slug)
+        form = CalendarForm(request.GET or None, organisers=selectors.organisers(district=district))
+        valid = form.is_valid() if form.is_bound else True
+        data = form.cleaned_data if form.is_bound and valid else {}
+        filters = {name: data.get(name) or "" for name in ("topic", "organiser", "language")}
+        filters |= {"free": data.get("free", False), "step_free": data.get("step_free", False)}
+        today = timezone.localdate()
+        feed = feed_links(request, district, topic=filters["topic"], organiser=filters["organiser"])
+        context = {"district": district, "form": form, "today": today, "feed": feed}
+        if data.get("month") or request.GET.get("view") == "month":
+            year, month = map(int, (data.get("month") or f"{today:%Y-%m}").split("-"))
+            first = date(year, month, 1)
+            following = (first + timedelta(days=32)).replace(day=1)
+            dates = selectors.public_dates(
+                district=district,
+                start=selectors.local_midnight(first),
+                end=selectors.local_midnight(following),
+                **filters,
+            )
+            context |= {
+                "view": "month",
+                "month": first,
+                "weeks": selectors.month_weeks(year, month, dates),
+                "weekdays": [(WEEKDAYS_ABBR[n], WEEKDAYS[n]) for n in range(7)],
+                "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
+                "next": following.strftime("%Y-%m"),
+                "query": _query(request, drop=("month", "view", "page")),
+            }
+        else:
+            start, end = selectors.local_midnight(data.get("start") or today), None
+            if data.get("when") == "today":
+                end = selectors.local_midnight(today + timedelta(days=1))
+            elif data.get("when") == "week":
+                start, end = selectors.week_span(today)
+            if data.get("end"):
+                end = selectors.local_midnight(data["end"] + timedelta(days=1))
+            dates = selectors.public_dates(district=district, start=start, end=end, **filters)
+            rows, query = paginate(request, dates, 25)
+            for occurrence in rows:
+                occurrence.day = timezone.localdate(occurrence.starts_at)  # the day heading, in Berlin
+            context |= {"view": "list", "page": rows, "query": query, "month_query": _query(request, drop=("page",))}
+        return render(request, "events/calendar.html", context, status=200 if valid else 400)
+
+    return _shared(request, slug, "events", page)
+
+
+def _query(request, drop=()):
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def feed_links(request, district, **selection):
+    """A feed as a webcal:// link (calendar apps subscribe to it) and as a plain link (to download); the
+    district's, or an organiser's or topic's (`selection`)."""
+    query = urlencode({name: value for name, value in selection.items() if value})
+    path = reverse("events:feed", args=[district.slug]) + (f"?{query}" if query else "")
+    return {"webcal": "webcal://" + request.get_host() + path, "http": path}
 
 
 @access.public
@@ -30,6 +113,7 @@ def event_detail(request, slug, pk):
         "district": event.district,
         "dates": dates,
         "is_staff": rules.can_work_event(request.user, event),
+        "organiser_feed": feed_links(request, event.district, organiser=event.organiser_id or selectors.TEAM),
         "jsonld": script(event_jsonld(event, dates[0] if dates else None)) if event.is_public else "",
     }
     return render(request, "events/detail.html", context)
@@ -160,7 +244,18 @@ def event_ics(request, slug, pk):
 @access.public
 @require_GET
 def district_feed(request, slug):
-    """The district's calendar (webcal://): every public event, the recent past included."""
+    """The district's calendar (webcal://): every public event, the recent past included; `?organiser=` and
+    `?topic=` give an organiser's or a topic's feed."""
     district = district_for(request.user, slug)
-    events = selectors.feed_events(district=district, since=feeds.since())
-    return _ics(feeds.calendar(events, name=_("Events in %(district)s") % {"district": district.name}), f"{slug}.ics")
+    form = CalendarForm(request.GET, organisers=selectors.organisers(district=district))
+    if not form.is_valid():
+        return HttpResponse(_("This calendar does not exist."), status=400, content_type="text/plain; charset=utf-8")
+    topic, organiser = form.cleaned_data["topic"], form.cleaned_data["organiser"]
+    events = selectors.feed_events(district=district, since=feeds.since(), organiser=organiser, topic=topic)
+    parts = [_("Events in %(district)s") % {"district": district.name}]
+    if organiser:
+        parts.append(str(dict(form.fields["organiser"].choices)[organiser]))
+    if topic:
+        parts.append(str(Topic(topic).label))
+    name = " – ".join(parts)
+    return _ics(feeds.calendar(events, name=name), f"{slug}.ics")
