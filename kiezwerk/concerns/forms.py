@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kiezwerk.core.forms import ViewportForm
 from kiezwerk.core.intake import photos as intake_photos
 from kiezwerk.core.intake import places
 from kiezwerk.core.intake.uploads import upload_limit
@@ -284,23 +285,10 @@ def nearby_params(data, district):
     return (lat, lon, category) if category else None
 
 
-class MapDataForm(ConcernFilterForm):
+class MapDataForm(ConcernFilterForm, ViewportForm):
     """The district map's viewport (GeoJSON order: west,south,east,north) and zoom, beside the list's filters."""
 
-    bbox = forms.CharField(label=_("Map area"), required=False, max_length=100)
     zoom = forms.IntegerField(label=_("Zoom level"), required=False, min_value=0, max_value=22)
-
-    def clean_bbox(self):
-        value = self.cleaned_data["bbox"].strip()
-        if not value:
-            return None
-        try:
-            west, south, east, north = (float(part) for part in value.split(","))
-        except ValueError:
-            raise ValidationError(_("Please give four numbers: west,south,east,north."), code="bbox") from None
-        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            raise ValidationError(_("The map area must run from south-west to north-east."), code="bbox")
-        return west, south, east, north
 
     def viewport(self):
         """Keyword arguments for mapdata.map_data; call after is_valid()."""

@@ -219,6 +219,7 @@ class MapLayer:
     key: str  # names the markers' and the legend swatch's CSS class (`kw-layer--<key>`)
     label: str  # the legend's entry, translated lazily
     url_name: str  # a public URL taking the district's slug: a GeoJSON FeatureCollection (static/js/map.js)
+    viewport: bool = False  # loaded for the map's viewport (`?bbox=west,south,east,north`) on every move
 
 
 @dataclass(frozen=True)
@@ -231,19 +232,24 @@ _map_layers = {}
 _district_sections = []
 
 
-def map_layer_register(*, key, label, url_name):
+def map_layer_register(*, key, label, url_name, viewport=False):
     """Add a layer to every district map: its points (and areas) come from `url_name`, its legend entry is `label`.
 
     Each feature is a Point with the properties `title`, `url` and `status_label`, and optionally `area`
     (a GeoJSON Polygon drawn beneath the marker). The data may change only with the district's data version.
     """
-    _map_layers[key] = MapLayer(key=key, label=label, url_name=url_name)
+    _map_layers[key] = MapLayer(key=key, label=label, url_name=url_name, viewport=viewport)
 
 
 def district_map_layers(*, district):
     """The registered layers of a district's map, for its legend and for `map.js` (through the map's config)."""
     return [
-        {"key": layer.key, "label": str(layer.label), "source": reverse(layer.url_name, args=[district.slug])}
+        {
+            "key": layer.key,
+            "label": str(layer.label),
+            "source": reverse(layer.url_name, args=[district.slug]),
+            "viewport": layer.viewport,
+        }
         for layer in _map_layers.values()
     ]
 

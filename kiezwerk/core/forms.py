@@ -91,3 +91,21 @@ class PosterLanguagesForm(forms.Form):
         """German first, then the chosen ones in the order of settings.LANGUAGES."""
         chosen = self.cleaned_data["languages"]
         return ["de", *(code for code, _name in settings.LANGUAGES if code in chosen)]
+
+
+class ViewportForm(forms.Form):
+    """A map's viewport as GeoJSON orders it: `bbox=west,south,east,north` (empty: the whole map)."""
+
+    bbox = forms.CharField(label=_("Map area"), required=False, max_length=100)
+
+    def clean_bbox(self):
+        value = self.cleaned_data["bbox"].strip()
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise ValidationError(_("Please give four numbers: west,south,east,north."), code="bbox") from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationError(_("The map area must run from south-west to north-east."), code="bbox")
+        return west, south, east, north

@@ -1,7 +1,5 @@
 """Writes for districts, streets and the audit trail."""
 
-from functools import partial
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -127,9 +125,10 @@ def district_touch(*, district):
     District.objects.filter(pk=district.pk).update(data_version=F("data_version") + 1)
     # The cached version goes now (this connection reads the new one) and is set afresh once others can.
     cache.delete(selectors.district_version_key(District.objects.values_list("slug", flat=True).get(pk=district.pk)))
-    transaction.on_commit(partial(_version_publish, district.pk), robust=True)
+    # Lambdas, not partials: a robust callback that fails is logged by its __qualname__, which partials lack.
+    transaction.on_commit(lambda pk=district.pk: _version_publish(pk), robust=True)
     for hook in _touch_hooks:
-        transaction.on_commit(partial(hook, district.pk), robust=True)
+        transaction.on_commit(lambda pk=district.pk, hook=hook: hook(pk), robust=True)
 
 
 def _version_publish(district_id):

@@ -125,7 +125,6 @@ class Event(TimeStampedModel):
     price_note = models.CharField(_("about the price"), max_length=200, blank=True)
     audience = models.CharField(_("for whom"), max_length=12, choices=Audience, default=Audience.EVERYONE)
     image = models.ImageField(_("image"), upload_to=image_path, blank=True)
-    thumbnail = models.ImageField(upload_to=image_path, blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     project = models.ForeignKey(
         "projects.Project", models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("project")

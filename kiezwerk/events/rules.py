@@ -38,3 +38,20 @@ def _event_for_viewer(user, key):
 @once_per_request
 def event_for_staff(user, pk):
     return allowed_or_404(user, Event.objects.select_related("district", "organiser", "venue"), pk, can_work_event)
+
+
+@once_per_request
+def event_for_partner(user, pk):
+    """An event of one of the user's organisations (any district they serve)."""
+    return allowed_or_404(user, Event.objects.select_related("district", "organiser", "venue"), pk, is_organiser_member)
+
+
+# Loads: a view's URL → the event its rule is asked about.
+
+
+def staff_event(request, pk, **kwargs):
+    return event_for_staff(request.user, pk)
+
+
+def partner_event(request, pk, **kwargs):
+    return event_for_partner(request.user, pk)

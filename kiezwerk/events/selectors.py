@@ -3,12 +3,13 @@
 import calendar as month_calendar
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from kiezwerk.network.models import Organisation
 
-from .models import Event, Occurrence
+from .models import Event, Occurrence, Review
 from .series import BERLIN
 
 TEAM = "team"
@@ -79,3 +80,91 @@ def month_weeks(year, month, dates):
 def week_span(today):
     monday = today - timedelta(days=today.weekday())
     return local_midnight(monday), local_midnight(monday + timedelta(days=7))
+
+
+def to_review(*, district):
+    """Submissions waiting for approval and partners' changes to approved events, oldest first."""
+    return list(
+        Event.objects.filter(district=district)
+        .filter(Q(review=Review.PENDING) | Q(review=Review.APPROVED, proposal__isnull=False))
+        .select_related("organiser", "submitted_by")
+        .order_by("updated_at", "pk")
+    )
+
+
+def team_events(*, district):
+    """The district's events for the team: those with dates to come first (by their next date), then the past."""
+    now = timezone.now()
+    upcoming = Occurrence.objects.filter(event=OuterRef("pk"), ends_at__gt=now).order_by("starts_at")
+    return (
+        Event.objects.filter(district=district)
+        .annotate(next_start=Subquery(upcoming.values("starts_at")[:1]), dates=Count("occurrences"))
+        .select_related("organiser")
+        .order_by(F("next_start").asc(nulls_last=True), "-starts_at", "pk")
+    )
+
+
+def team_dates(*, event):
+    """An event's dates for the team, with their numbers of people registered, waiting and offered."""
+    counts = {
+        f"n_{status}": Count("registrations", filter=Q(registrations__status=status))
+        for status in ("registered", "waiting", "offered", "unconfirmed")
+    }
+    return list(event.occurrences.annotate(**counts).order_by("starts_at", "pk"))
+
+
+def partner_events(*, organisations):
+    """The events of the partner's organisations, newest first, with their review state."""
+    return (
+        Event.objects.filter(organiser__in=organisations)
+        .select_related("district", "organiser")
+        .order_by("-created_at", "-pk")
+    )
+
+
+MAP_DAYS = 14  # the map shows what is on in the next two weeks
+MAP_LIMIT = 300
+
+
+def map_features(*, district, bbox=None):
+    """The map layer's features: each public event with a place and a date in the next MAP_DAYS days, at its
+    next date ("Di, 1. Dez., 15:00"), within `bbox` (west, south, east, north) when given. No personal data."""
+    now = timezone.now()
+    dates = public_dates(district=district, start=now, end=now + timedelta(days=MAP_DAYS)).filter(
+        cancelled=False, event__cancelled=False, event__lat__isnull=False
+    )
+    if bbox is not None:
+        west, south, east, north = bbox
+        dates = dates.filter(event__lon__gte=west, event__lon__lte=east, event__lat__gte=south, event__lat__lte=north)
+    features, seen = [], set()
+    for occurrence in dates[: MAP_LIMIT * 4]:
+        event = occurrence.event
+        if event.pk in seen:
+            continue
+        seen.add(event.pk)
+        when = timezone.localtime(occurrence.starts_at)
+        features.append(
+            {
+                "type": "Feature",
+                "id": event.pk,
+                "geometry": {"type": "Point", "coordinates": [round(event.lon, 6), round(event.lat, 6)]},
+                "properties": {
+                    "title": event.title,
+                    "url": event.get_absolute_url(),
+                    "status_label": date_format(when, "D, j. M, H:i")
+                    if not event.all_day
+                    else date_format(when, "D, j. M"),
+                },
+            }
+        )
+        if len(features) == MAP_LIMIT:
+            break
+    return {"type": "FeatureCollection", "features": features}
+
+
+def district_section(district):
+    """For the district's public page ("Was ist los"): the next public dates, at most six."""
+    dates = list(
+        public_dates(district=district, start=timezone.now()).filter(cancelled=False, event__cancelled=False)[:6]
+    )
+    return {"dates": dates, "district": district} if dates else None

@@ -152,3 +152,23 @@ def test_the_calendar_lists_filters_and_shows_a_month(client, district, manager,
     assert bad.status_code == 400 and "vor seinem Beginn" in bad.content.decode()
     assert client.get(url, {"view": "month", "month": "2027-13"}).status_code == 400
     assert client.get(url, {"topic": "<script>"}).status_code == 400
+
+
+def test_the_map_layer_for_a_viewport_and_the_district_page(client, district, manager, organisation):
+    lat, lon = district.centre
+    shown = event_made(district, manager, title="Sprachcafé")
+    pending = event_made(district, manager, title="Noch nicht freigegeben", organiser=organisation)
+    far = event_made(district, manager, title="In drei Wochen", starts_at=timezone.now() + timedelta(days=21))
+    url = reverse("events:map", args=[district.slug])
+    data = json.loads(client.get(url).content)
+    titles = {f["properties"]["title"] for f in data["features"]}
+    assert titles == {"Sprachcafé"} and pending.title not in titles and far.title not in titles
+    assert set(data["features"][0]["properties"]) == {"title", "url", "status_label"}
+    inside = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
+    assert len(json.loads(client.get(url, {"bbox": inside}).content)["features"]) == 1
+    elsewhere = f"{lon + 1},{lat + 1},{lon + 1.1},{lat + 1.1}"
+    assert json.loads(client.get(url, {"bbox": elsewhere}).content)["features"] == []
+    assert client.get(url, {"bbox": "1,2,3"}).status_code == 400
+    page = client.get(district.get_absolute_url()).content.decode()
+    assert 'id="district-events"' in page and shown.title in page and pending.title not in page
+    assert '"key": "events"' in page or "kw-layer--events" in page

@@ -83,9 +83,8 @@ def test_the_district_map_names_the_layer_in_its_legend_and_config(client, distr
     legend = re.search(re.escape(swatch) + r"([^<]*)</li>", page)
     assert legend and legend.group(1) == "Aktionen"
     config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', page).group(1))
-    assert config["layers"] == [
-        {"key": "projects", "label": "Aktionen", "source": reverse("projects:map", args=[district.slug])}
-    ]
+    projects = {"key": "projects", "label": "Aktionen", "source": reverse("projects:map", args=[district.slug])}
+    assert projects | {"viewport": False} in config["layers"]  # loaded once; the events' layer follows the view
 
 
 # The section of the start page -----------------------------------------------------------------------------
@@ -139,7 +138,8 @@ def test_the_district_page_stays_bounded(client, district, manager, django_asser
     for n in range(rows):
         shift_made(project_made(district, manager, title=f"Aktion {n}"), manager)
         project_made(district, manager, title=f"Erledigt {n}", status="done")
-    with django_assert_max_num_queries(8):  # measured: 6 for the map page, 2 for the section, whatever the rows
+    # measured: 6 for the map page, 2 for the projects' section and 1 for the events', whatever the rows
+    with django_assert_max_num_queries(9):
         page = district_page(client, district)
     assert part(page, "projects-looking").count("<li") == min(rows, 4)
     assert part(page, "projects-finished").count("<li") == min(rows, 4)

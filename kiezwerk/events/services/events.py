@@ -96,12 +96,20 @@ def _place(district, venue, place):
     """(lat, lon, address) of the event: the venue's, or the typed or pinned place (inside the district)."""
     if venue is not None:
         return venue.lat, venue.lon, venue.address
-    lat, lon, address, _area = place_check(district, **place)
+    lat, lon, address, _area = place_check(district, **{"area": None, **place})
+    if lat is None:
+        raise ValidationError({"street": _("Please choose an organisation or give the place.")}, code="place")
     return lat, lon, address
 
 
+def _image_store(field, event, image):
+    """Save a processed image (`core.intake.photos.photo_process`: full size first) to `field` of the event."""
+    full = image[0]
+    field.save(f"{event.uid.hex}-{timezone.now():%Y%m%d%H%M%S}.jpg", full, save=False)
+
+
 @transaction.atomic
-def event_create(*, district, actor, place=None, **fields):
+def event_create(*, district, actor, place=None, image=None, **fields):
     """A new event. The team's own (no organiser) is public at once when the district's staff create it; a
     partner's, or the team's on a partner's behalf, waits for a manager's approval.
 
@@ -119,6 +127,8 @@ def event_create(*, district, actor, place=None, **fields):
     if own:
         event.review, event.reviewed_by, event.reviewed_at = Review.APPROVED, actor, timezone.now()
     _first_date(event)
+    if image is not None:
+        _image_store(event.image, event, image)
     event.save()
     _dates_sync(event)
     audit_record(
@@ -170,7 +180,7 @@ def _dates_sync(event):
 
 
 @transaction.atomic
-def event_change(*, event, actor, place=None, **fields):
+def event_change(*, event, actor, place=None, image=None, **fields):
     """Change an event. The district's staff change everything at once. A partner's change to the title or
     description of an approved event becomes a proposal for the team (the public keeps the approved text);
     time, date, place and room apply at once. Registered people are mailed when their date's time or place
@@ -195,10 +205,18 @@ def event_change(*, event, actor, place=None, **fields):
         }
     for name, value in fields.items():
         setattr(event, name, value.strip() if name == "title" else value)
-    if place is not None or "venue" in fields:
+    place_given = bool(place) and (place.get("lat") is not None or place.get("street"))
+    if event.venue != before["venue"] or (event.venue is None and place_given):
         event.lat, event.lon, event.address = _place(district, event.venue, place or {})
     _first_date(event)
     changed = [name for name in before if getattr(event, name) != before[name]]
+    if image is not None:
+        if not staff and event.review == Review.APPROVED:
+            _image_store(event.proposed_image, event, image)
+            proposal["image"] = True
+        else:
+            _image_store(event.image, event, image)
+            changed.append("image")
     if proposal:
         event.proposal = proposal
     if any(name in CALENDAR for name in changed):
@@ -288,8 +306,11 @@ def event_review(*, event, actor, approve, reason=""):
     if event.review == Review.APPROVED and event.proposal:
         verb = "event.proposal_accepted" if approve else "event.proposal_declined"
         if approve:
-            for name, value in event.proposal.items():
-                setattr(event, name, value)
+            for name in CONTENT:
+                if name in event.proposal:
+                    setattr(event, name, event.proposal[name])
+            if event.proposal.get("image"):
+                event.image, event.proposed_image = event.proposed_image.name, ""
             event.sequence += 1
         event.proposal = None
     elif event.review == Review.PENDING:

@@ -1,9 +1,12 @@
 """What residents see of events: an event's page, registering for a date, the links from the mails, feeds."""
 
+import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kiezwerk.core import access, pagecache
 from kiezwerk.core import selectors as core_selectors
-from kiezwerk.core.forms import add_errors
+from kiezwerk.core.forms import ViewportForm, add_errors
 from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import district_for
 
@@ -259,3 +262,26 @@ def district_feed(request, slug):
         parts.append(str(Topic(topic).label))
     name = " – ".join(parts)
     return _ics(feeds.calendar(events, name=name), f"{slug}.ics")
+
+
+@access.public
+@require_GET
+def event_map(request, slug):
+    """The district map's layer of events (GeoJSON) for the map's viewport: what is on in the next two weeks."""
+    form = ViewportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors["bbox"]), status=400, content_type="text/plain; charset=utf-8")
+    version = core_selectors.district_version(slug)
+    if version is None:
+        raise Http404
+    key = "event-map:{}:{}:{}:{}:{}".format(
+        *version, timezone.localdate(), translation.get_language(), form.data.get("bbox", "")
+    )
+    data = cache.get(key)
+    if data is None:
+        features = selectors.map_features(district=version[0], bbox=form.cleaned_data["bbox"])
+        data = json.dumps(features, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, data, timeout=settings.MAP_DATA_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response

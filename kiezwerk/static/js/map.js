@@ -111,8 +111,8 @@
       .catch(function (error) { if (error.name !== "AbortError" && status) { status.textContent = status.dataset.failed; } });
   }
 
-  // The layers other apps add (concerns.selectors.map_layer_register, e.g. the projects' actions): loaded
-  // once, each drawn as markers of their own shape and colour (the legend's swatch) with their areas beneath.
+  // The layers other apps add (concerns.selectors.map_layer_register, e.g. the projects' actions), each drawn
+  // as markers of their own shape and colour (the legend's swatch) with their areas beneath.
   function layerMarker(layer, feature) {
     var c = feature.geometry.coordinates, p = feature.properties;
     var marker = L.marker([c[1], c[0]], {
@@ -130,23 +130,36 @@
     return marker.bindPopup(box);
   }
 
+  // A layer with `viewport` is loaded again for the visible area after every move (as the concerns are).
   (config.layers || []).forEach(function (layer) {
-    var group = L.layerGroup().addTo(map);
-    fetch(layer.source, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
-      .then(function (data) {
-        data.features.forEach(function (feature) {
-          if (feature.geometry.type !== "Point") { return; }
-          var area = feature.properties.area;
-          if (area && area.type === "Polygon") {
-            group.addLayer(L.geoJSON(area, {
-              interactive: false, style: { className: "kw-layer-area kw-layer--" + layer.key, weight: 2, fillOpacity: 0.15 }
-            }));
-          }
-          group.addLayer(layerMarker(layer, feature));
-        });
-      })
-      .catch(function () { /* the concerns stay; the layer's own list page is linked on the page */ });
+    var group = L.layerGroup().addTo(map), pendingLayer = null;
+    function fill() {
+      var url = layer.source;
+      if (layer.viewport) {
+        var b = map.getBounds();
+        url += "?bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
+      }
+      if (pendingLayer) { pendingLayer.abort(); }
+      pendingLayer = new AbortController();
+      fetch(url, { headers: { Accept: "application/geo+json" }, signal: pendingLayer.signal })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+        .then(function (data) {
+          group.clearLayers();
+          data.features.forEach(function (feature) {
+            if (feature.geometry.type !== "Point") { return; }
+            var area = feature.properties.area;
+            if (area && area.type === "Polygon") {
+              group.addLayer(L.geoJSON(area, {
+                interactive: false, style: { className: "kw-layer-area kw-layer--" + layer.key, weight: 2, fillOpacity: 0.15 }
+              }));
+            }
+            group.addLayer(layerMarker(layer, feature));
+          });
+        })
+        .catch(function () { /* the concerns stay; the layer's own list page is linked on the page */ });
+    }
+    fill();
+    if (layer.viewport) { map.on("moveend", fill); }
   });
 
   map.on("moveend", load);
