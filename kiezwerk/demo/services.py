@@ -7,6 +7,10 @@ The projects (data/oberhausen_projects.json, loaded by `demo.projects`): a litte
 concerns resolved by it, 23 volunteers, 62 kg), a community garden running with weekly shifts, a street
 party in planning and an internal idea; see that module.
 
+The calendar (data/oberhausen_events.json, loaded by `demo.events`): a year of events, a weekly café with
+one date cancelled and one moved, a monthly garden day of the garden project, the street party with a full
+long table, a waiting list and an open offer, and two partners' submissions waiting for approval.
+
 The desk (data/oberhausen_desk.json): reply templates, assignments, follow-ups and internal notes
 on open concerns, two duplicates, street contacts and conversation notes; dates relative to the day
 the demo is loaded.
@@ -36,6 +40,7 @@ from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.intake import places
 from kiezwerk.core.models import District
 from kiezwerk.core.services import district_load, district_touch, district_welcome_set, street_save
+from kiezwerk.demo.events import EVENTS_DATA, events_load
 from kiezwerk.demo.network import NETWORK_DATA, PARTNER_LOGIN, network_load
 from kiezwerk.demo.projects import PROJECTS_DATA, projects_load
 from kiezwerk.desk import services as desk_services
@@ -55,10 +60,19 @@ DEMO_USERS = [
 ]
 
 
-def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA, projects_path=PROJECTS_DATA):
+def demo_load(
+    *,
+    data_path=DATA,
+    desk_path=DESK_DATA,
+    network_path=NETWORK_DATA,
+    projects_path=PROJECTS_DATA,
+    events_path=EVENTS_DATA,
+):
     """Create or refresh the demo district. Returns (district, users, concerns_created).
 
-    The projects need the network's organisations (their partners): without the network there are none.
+    The projects and the events need the network's organisations (partners, organisers, venues): without the
+    network there are none. The events come after the projects (the garden day and the street party belong
+    to two of them).
     """
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     desk = json.loads(Path(desk_path).read_text(encoding="utf-8")) if desk_path else None
@@ -100,6 +114,8 @@ def demo_load(*, data_path=DATA, desk_path=DESK_DATA, network_path=NETWORK_DATA,
             )
         if projects_path:
             projects_load(district, streets, categories, users, organisations, data_path=projects_path, place=_place)
+        if events_path:
+            events_load(district, users, organisations, data_path=events_path)
     opendata.build(district.pk)  # the changes queued a build too: without a worker this one serves `make run`
     return district, users, created
 

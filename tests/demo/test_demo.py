@@ -2,6 +2,8 @@ import json
 from datetime import date, timedelta
 from itertools import pairwise
 
+import icalendar
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -12,12 +14,15 @@ from kiezwerk.concerns import selectors as concern_selectors
 from kiezwerk.concerns.models import Category, Concern, ConcernStatus, EntryKind, Moderation
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.models import AuditEvent, Entry, OutboxMail
+from kiezwerk.demo import events as demo_events
 from kiezwerk.demo import projects as demo_projects
 from kiezwerk.demo.data import check_demo_data
 from kiezwerk.demo.network import PARTNER_LOGIN
 from kiezwerk.demo.services import DATA, DEMO_USERS, demo_load
 from kiezwerk.desk import selectors as desk_selectors
 from kiezwerk.desk.models import FieldNote, ReplyTemplate, StreetContact
+from kiezwerk.events.models import Event, Occurrence, Registration, Review
+from kiezwerk.events.models import RegistrationStatus as RS
 from kiezwerk.network import rules as network_rules
 from kiezwerk.network.models import (
     ANSWERED_REFERRAL_STATUSES,
@@ -50,6 +55,7 @@ def test_demo_data_passes_its_checks(capsys):
     assert check_demo_data.main(["check", str(DATA)]) == 0
     out = capsys.readouterr().out
     assert "Desk: oberhausen_desk.json" in out and "Projects: oberhausen_projects.json" in out
+    assert "Events: oberhausen_events.json, 13 events (6 series, 2 waiting for approval)" in out
 
 
 def test_demo_is_complete_and_idempotent(db, client):
@@ -65,14 +71,17 @@ def test_demo_is_complete_and_idempotent(db, client):
     _assert_desk(district, users)
     _assert_internal_notes(district)
     _assert_projects(district, users, client)
+    _assert_events(district, users, client)
     desk = _desk_counts(district)
     projects = _project_counts(district)
+    events = _event_counts(district)
     total = Concern.objects.count()
     assert total >= created + 150  # with the network's historical concerns
     _district, _users, again = demo_load()
     assert again == 0 and Concern.objects.count() == total and Role.objects.count() + 1 == len(DEMO_USERS)
     assert _desk_counts(district) == desk  # a second run adds nothing, not even an audit row
     assert _project_counts(district) == projects
+    assert _event_counts(district) == events
     # `make run` serves the open data: the demo builds its files.
     response = client.get(reverse("concerns:open-data-geojson", args=[district.slug]))
     features = json.loads(b"".join(response.streaming_content))["features"]
@@ -176,6 +185,97 @@ def _assert_projects(district, users, client):
     assert not Project.objects.public().filter(pk=idea.pk).exists()
 
 
+def _event_counts(district):
+    return {
+        "events": Event.objects.filter(district=district).count(),
+        "dates": sorted(
+            Occurrence.objects.filter(event__district=district).values_list("pk", "starts_at", "cancelled", "taken")
+        ),
+        "reports": Occurrence.objects.filter(event__district=district).exclude(reported_at=None).count(),
+        "registrations": sorted(
+            Registration.objects.filter(occurrence__event__district=district).values_list("pk", "status")
+        ),
+    }
+
+
+def _assert_events(district, users, client):
+    """A year of Oberhausen events (issue I, item 8): the café series with one date cancelled and one moved, the
+    garden project's monthly garden day, the street party full with a waiting list and one open offer, and two
+    partners' submissions waiting for approval that the public never sees."""
+    now = timezone.now()
+    events = Event.objects.filter(district=district)
+    assert 10 <= events.count() <= 14 and all(e.language == "de" and e.topics and e.languages for e in events)
+    dates = Occurrence.objects.filter(event__district=district)
+    # The year around today: some months back, most of it ahead.
+    assert dates.filter(starts_at__lt=now - timedelta(days=60)).exists()
+    assert dates.filter(starts_at__gt=now + timedelta(days=240)).exists()
+    assert dates.filter(starts_at__gt=now).count() > 2 * dates.filter(starts_at__lt=now).count()
+    assert events.filter(price=None).count() > events.exclude(price=None).count() > 0
+    assert events.filter(step_free=True).exists() and events.filter(sign_language=True).exists()
+    assert len({e.audience for e in events}) >= 4 and events.filter(organiser=None).exists()
+    # Past dates have what the organiser recorded, and no registrations (nobody registers for a begun date).
+    past = dates.filter(ends_at__lt=now)
+    assert past.count() >= 20 and not past.filter(reported_at=None).exists()
+    assert all(o.attendance >= o.first_timers and o.reported_at <= now for o in past)
+    assert not Registration.objects.filter(occurrence__in=dates.filter(starts_at__lt=now)).exists()
+
+    # The weekly café: exactly one date cancelled and one moved, both still to come, kept in its feed.
+    cafe = events.get(title__startswith="Nachbarschaftscafé")
+    assert cafe.is_public and cafe.rrule.startswith("FREQ=WEEKLY;") and cafe.organiser and cafe.venue
+    cafe_dates = list(cafe.occurrences.all())
+    assert len(cafe_dates) >= 45 and any(o.starts_at < now for o in cafe_dates)
+    [cancelled] = [o for o in cafe_dates if o.cancelled]
+    [moved] = [o for o in cafe_dates if o.is_moved]
+    assert cancelled.cancel_reason and now < cancelled.starts_at and now < moved.starts_at and not moved.cancelled
+    ics = icalendar.Calendar.from_ical(client.get(reverse("events:ics", args=[district.slug, cafe.pk])).content)
+    parts = ics.walk("VEVENT")
+    assert len(parts) == 2 and parts[0].get("EXDATE") and parts[1].get("RECURRENCE-ID")
+
+    # The monthly garden day belongs to the community garden project, from its opening on.
+    garden = Project.objects.get(district=district, kind=Kind.GARDEN)
+    [garden_day] = events.filter(project=garden)
+    assert garden_day.is_public and garden_day.rrule.startswith("FREQ=MONTHLY;BYDAY=-1SA")
+    assert timezone.localtime(garden_day.starts_at).date() >= garden.starts_on
+
+    # The street party (the party project's day): full, people waiting, and exactly one open offer.
+    party_project = Project.objects.get(district=district, kind=Kind.PARTY)
+    [party] = events.filter(project=party_project)
+    [day] = party.occurrences.all()
+    assert party.takes_registrations and timezone.localtime(day.starts_at).date() == party_project.starts_on
+    registrations = day.registrations.all()
+    assert day.taken == party.capacity and day.free == 0
+    assert registrations.filter(status=RS.REGISTERED).count() == party.capacity - 1
+    assert registrations.filter(user=users[RoleKind.RESIDENT], status=RS.REGISTERED).exists()
+    [offer] = registrations.filter(status=RS.OFFERED)
+    waiting = registrations.filter(status=RS.WAITING)
+    assert now < offer.offer_expires_at and waiting.count() >= 2
+    assert all(offer.queued_at < person.queued_at < now for person in waiting)
+    [gone] = registrations.filter(status=RS.CANCELLED)
+    assert gone.ended == "cancelled" and gone.queued_at < offer.queued_at
+    everyone = Registration.objects.filter(occurrence__event__district=district)
+    assert everyone.filter(status=RS.OFFERED).count() == 1
+    assert not everyone.filter(status=RS.UNCONFIRMED).exists()
+    assert all(r.address.endswith("@example.org") for r in everyone)
+    assert client.get(party.get_absolute_url()).status_code == 200
+
+    # Two partners' submissions wait for approval: the partner login's own, and one the team entered.
+    pending = events.filter(review=Review.PENDING)
+    assert pending.count() == 2 and all(e.organiser and e.starts_at > now for e in pending)
+    assert {e.submitted_by for e in pending} == {users[PARTNER_LOGIN], users[RoleKind.MANAGER]}
+    feed = client.get(reverse("events:feed", args=[district.slug])).content
+    summaries = {str(part.get("SUMMARY")) for part in icalendar.Calendar.from_ical(feed).walk("VEVENT")}
+    assert cafe.title in summaries and party.title in summaries
+    for event in pending:
+        assert client.get(event.get_absolute_url()).status_code == 404  # anonymous visitors
+        assert client.get(reverse("events:ics", args=[district.slug, event.pk])).status_code == 404
+        assert event.title not in summaries
+    partner = Client()
+    partner.force_login(users[PARTNER_LOGIN])
+    own = pending.get(submitted_by=users[PARTNER_LOGIN])
+    assert partner.get(own.get_absolute_url()).status_code == 200
+    assert partner.get(pending.exclude(pk=own.pk).get().get_absolute_url()).status_code == 404
+
+
 def _desk_counts(district):
     return {
         "templates": ReplyTemplate.objects.filter(district=district).count(),
@@ -253,6 +353,25 @@ def test_demo_dates_fit_every_day_of_the_week():
         assert 14 <= (today - litter).days <= 20 and 32 <= (party - today).days <= 38
         assert 1 <= (first_shift - today).days <= 7
         assert party - timedelta(days=42) < today  # the template's stand requests are overdue
+
+
+def test_demo_events_come_to_a_demo_loaded_before_them(db):
+    district, _users, _created = demo_load(events_path=None)
+    assert not Event.objects.exists()
+    demo_load()
+    counts = _event_counts(district)
+    assert counts["events"] >= 10 and counts["reports"] and counts["registrations"]
+    demo_load()
+    assert _event_counts(district) == counts
+
+
+def test_demo_events_skip_the_christmas_break_and_find_their_weekday():
+    assert demo_events.on_or_after(date(2026, 11, 29), "WE") == date(2026, 12, 2)
+    assert demo_events.on_or_after(date(2026, 12, 2), "WE") == date(2026, 12, 2)
+    breaks = [
+        day for day in (date(2026, 1, 1) + timedelta(days=n) for n in range(365)) if demo_events._christmas_break(day)
+    ]
+    assert breaks[0] == date(2026, 1, 1) and len(breaks) == 6 + 11
 
 
 def test_demo_volunteers_get_plain_addresses():

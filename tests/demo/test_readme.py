@@ -6,6 +6,7 @@ from django.conf import settings
 
 from kiezwerk.concerns.models import Concern
 from kiezwerk.demo.services import demo_load
+from kiezwerk.events.models import Event
 from kiezwerk.network.models import Contact, Organisation, Referral
 from kiezwerk.projects.models import Project
 
@@ -26,6 +27,7 @@ def test_readme_states_what_the_demo_loads(db):
         "contact persons": Contact.objects.filter(districts=district).count(),
         "referrals": Referral.objects.filter(concern__district=district).count(),
         "projects": Project.objects.filter(district=district).count(),
+        "events": Event.objects.filter(district=district).count(),
     }
     found = re.search(r"The demo district \*Oberhausen\* has (.*?)\n\n", README.read_text(encoding="utf-8"), re.S)
     assert found, "README.md no longer describes the demo district"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Validate the Kiezwerk demo data set (oberhausen.json, its desk and its projects) and print a summary.
+"""Validate the Kiezwerk demo data set (oberhausen.json, its desk, projects and events) and print a summary.
 
 Usage:  python check_demo_data.py [path/to/oberhausen.json]
 
-The desk file (<name>_desk.json) and the projects file (<name>_projects.json) are looked for next to the
+The desk file (<name>_desk.json), the projects file (<name>_projects.json) and the events file
+(<name>_events.json, its organisations checked against <name>_network.json) are looked for next to the
 main file and checked when present.
 
 Needs only the standard library and shapely (pip install shapely).
@@ -88,6 +89,55 @@ VOLUNTEER_LANGS = {"de", "tr", "ar", "pl", "uk", "ru"}
 LITTER_VOLUNTEERS, LITTER_KG = 23, 62
 # Not texts for residents: names, keys, places of the register.
 NOT_TEXT = {"street", "category", "language", "organisation", "pledged_by", "start", "end", "time", "owner"}
+
+# The events (oberhausen_events.json): a year of the district's calendar, German texts for residents.
+EVENTS_KEYS = {"note", "people", "events"}
+EVENT_KEYS = {
+    "title",
+    "description",
+    "organiser",
+    "venue",
+    "room",
+    "topics",
+    "languages",
+    "access",
+    "price",
+    "price_note",
+    "audience",
+    "when",
+    "announced_days_ago",
+}
+EVENT_OPTIONAL = {
+    "street",
+    "house_number",
+    "project",
+    "capacity",
+    "offer_hours",
+    "cancel_hours",
+    "registrations",
+    "cancel",
+    "move",
+    "report",
+    "review",
+    "submitted_by",
+}
+EVENT_TEXTS = {"title": 120, "description": 5000, "room": 120, "price_note": 200}
+TOPICS = {
+    "neighbourhood",
+    "culture",
+    "language",
+    "advice",
+    "family",
+    "youth",
+    "seniors",
+    "environment",
+    "sport",
+    "participation",
+}
+AUDIENCES = {"everyone", "children", "youth", "families", "seniors", "women", "newcomers"}
+ACCESS = {"step_free", "accessible_toilet", "hearing_loop", "sign_language", "child_care"}
+WEEKDAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+WHEN_KEYS = {"from", "from_project", "weekday", "start", "end", "repeat", "interval", "setpos", "until", "count"}
 
 LAT0, LON0 = 48.383, 10.880
 M_PER_DEG_LAT = 111_132.0
@@ -633,6 +683,83 @@ def check_projects(c, spec, streets, slugs):
     }
 
 
+def check_events(c, spec, streets, organisations, projects):
+    """The calendar's content; `organisations`: {name: has an address} of the network. Returns a summary dict."""
+    if not c.keys(spec, EVENTS_KEYS, "events"):
+        return {}
+    people = spec["people"]
+    if len({person[0] for person in people}) != len(people):
+        c.err("events.people: a name is listed twice")
+    if not {person[1] for person in people} <= VOLUNTEER_LANGS:
+        c.err(f"events.people: languages beyond {sorted(VOLUNTEER_LANGS)}")
+    titles, needed, series_count = set(), 0, 0
+    for i, event in enumerate(spec["events"]):
+        where = f"events.events[{i}]"
+        if not isinstance(event, dict) or not EVENT_KEYS <= set(event) <= EVENT_KEYS | EVENT_OPTIONAL:
+            c.err(f"{where}: keys must be {sorted(EVENT_KEYS)} and some of {sorted(EVENT_OPTIONAL)}")
+            continue
+        if event["title"] in titles:
+            c.err(f"{where}: the title is used twice (events are made once by title)")
+        titles.add(event["title"])
+        for key, limit in EVENT_TEXTS.items():
+            if len(event[key]) > limit or (key in ("title", "description") and not event[key].strip()):
+                c.err(f"{where}.{key}: at most {limit} characters, title and description not empty")
+        texts = [(f"{where}.{key}", event[key]) for key in EVENT_TEXTS]
+        texts += [(f"{where}.cancel.reason", event["cancel"]["reason"])] if "cancel" in event else []
+        texts += [(f"{where}.report.notes", note) for note in event.get("report", {}).get("notes", [])]
+        for label, text in texts:
+            walk_text(c, label, text)
+            check_script(c, label, "de", text)
+            if INFORMAL_RE.search(text):
+                c.err(f"{label}: address residents formally (Sie)")
+        if not event["topics"] or not set(event["topics"]) <= TOPICS:
+            c.err(f"{where}.topics: one or more of {sorted(TOPICS)}")
+        if not event["languages"] or not set(event["languages"]) <= set(TEXT_LANGS):
+            c.err(f"{where}.languages: one or more of {TEXT_LANGS}")
+        if not set(event["access"]) <= ACCESS or event["audience"] not in AUDIENCES:
+            c.err(f"{where}: unknown accessibility feature or audience")
+        for name in (event["organiser"], event["venue"], *event.get("report", {}).get("partners", [])):
+            if name is not None and organisations and name not in organisations:
+                c.err(f"{where}: unknown organisation {name!r}")
+        if event["venue"] is None:
+            _street_number(c, where, streets, event.get("street"), event.get("house_number"))
+        elif organisations and not organisations.get(event["venue"]):
+            c.err(f"{where}.venue: {event['venue']!r} has no address")
+        if event.get("project") is not None and event["project"] not in projects:
+            c.err(f"{where}.project: no project of the demo is called {event['project']!r}")
+        when = event["when"]
+        if not set(when) <= WHEN_KEYS or when.get("weekday") not in WEEKDAYS:
+            c.err(f"{where}.when: keys of {sorted(WHEN_KEYS)}, a weekday of {sorted(WEEKDAYS)}")
+            continue
+        if not TIME_RE.match(when["start"]) or not TIME_RE.match(when["end"]) or when["end"] <= when["start"]:
+            c.err(f"{where}.when: start and end are HH:MM, the end after the start")
+        if when.get("repeat"):
+            series_count += 1
+            if when["repeat"] not in ("WEEKLY", "MONTHLY") or ("until" in when) == ("count" in when):
+                c.err(f"{where}.when: a series repeats WEEKLY or MONTHLY, until a week or for a count")
+        if not event["announced_days_ago"] > max(-7 * when["from"], 0):
+            c.err(f"{where}.announced_days_ago: announced before its first date and before today")
+        capacity, registrations = event.get("capacity"), event.get("registrations")
+        if registrations:
+            placed = registrations["registered"] + registrations["account"]
+            full = capacity is not None and placed == capacity
+            if capacity is None or placed > capacity or (registrations["waiting"] and not full):
+                c.err(f"{where}.registrations: within the capacity; people wait only for a full date")
+            if registrations["cancelled"] > registrations["registered"] or when["from"] <= 0:
+                c.err(f"{where}.registrations: only for a date to come; only registered people cancel")
+            needed += registrations["registered"] + registrations["waiting"]
+        if ("cancel" in event or "move" in event) and not when.get("repeat"):
+            c.err(f"{where}: only a series' date is cancelled or moved")
+        if event.get("review", "approved") not in ("approved", "pending"):
+            c.err(f"{where}.review: approved or pending")
+    if needed > len(people):
+        c.err(f"events.people: {len(people)} names for {needed} registrations")
+    pending = sum(event.get("review") == "pending" for event in spec["events"])
+    if pending != 2:
+        c.err(f"events: {pending} submissions waiting for approval, expected 2")
+    return {"events": len(spec["events"]), "series": series_count, "pending": pending, "registrations": needed}
+
+
 def pct(part, whole):
     return f"{100.0 * part / whole:4.1f}%" if whole else "  - "
 
@@ -680,6 +807,20 @@ def main(argv):
             c.err(f"{projects_path.name}: contains \\u escapes; write it with ensure_ascii=False")
         projects = check_projects(c, json.loads(projects_raw), streets, slugs)
 
+    events_path = path.with_name(f"{path.stem}_events.json")
+    events = None
+    if events_path.exists():
+        events_raw = events_path.read_text(encoding="utf-8")
+        if "\\u0" in events_raw:
+            c.err(f"{events_path.name}: contains \\u escapes; write it with ensure_ascii=False")
+        network_path = path.with_name(f"{path.stem}_network.json")
+        organisations = {}
+        if network_path.exists():
+            network = json.loads(network_path.read_text(encoding="utf-8"))
+            organisations = {o["name"]: bool(o.get("street")) for o in network["organisations"]}
+        titles = {p["title"] for p in json.loads(projects_raw).values() if isinstance(p, dict)} if projects else set()
+        events = check_events(c, json.loads(events_raw), streets, organisations, titles)
+
     # summary
     print(f"File: {path}")
     if dres:
@@ -712,6 +853,11 @@ def main(argv):
         print(
             f"  volunteers: {projects['volunteers']} names ({projects['languages']}); litter picking "
             f"{projects['litter']}, garden sign-ups {projects['garden']}"
+        )
+    if events:
+        print(
+            f"Events: {events_path.name}, {events['events']} events ({events['series']} series, "
+            f"{events['pending']} waiting for approval), {events['registrations']} registrations by name"
         )
     if c.errors:
         print(f"\nFAILED with {len(c.errors)} problem(s):")

@@ -9,6 +9,7 @@ from kiezwerk.accounts.models import RoleKind
 from kiezwerk.concerns.models import EntryKind
 from kiezwerk.core.models import Entry
 from kiezwerk.demo.services import DEMO_USERS, PASSWORD, demo_load
+from kiezwerk.events.models import Event, Occurrence, Registration, RegistrationStatus, Review
 from kiezwerk.network.models import OPEN_REFERRAL_STATUSES, Contact, Organisation, Referral
 from kiezwerk.projects.models import Project, SignUp, SignUpStatus
 
@@ -56,6 +57,15 @@ class Command(BaseCommand):
             f"Projects: {statuses.total()} ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), "
             f"{signups.filter(status=SignUpStatus.REGISTERED).count()} volunteers' places taken, "
             f"{signups.filter(status=SignUpStatus.WAITING).count()} on a waiting list."
+        )
+        events = Event.objects.filter(district=district)
+        registrations = Registration.objects.filter(occurrence__event__district=district)
+        self.stdout.write(
+            f"Events: {events.count()} ({events.filter(review=Review.PENDING).count()} waiting for approval), "
+            f"{Occurrence.objects.filter(event__district=district).count()} dates, "
+            f"{registrations.filter(status=RegistrationStatus.REGISTERED).count()} registered, "
+            f"{registrations.filter(status=RegistrationStatus.WAITING).count()} waiting, "
+            f"{registrations.filter(status=RegistrationStatus.OFFERED).count()} offered a freed place."
         )
         self.stdout.write(f"\nDemo logins ({settings.SITE_URL}/accounts/login/), password for all: {PASSWORD}")
         for email, name, kind in DEMO_USERS:
