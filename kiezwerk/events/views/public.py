@@ -1,19 +1,23 @@
-"""What residents see of events: an event's page, registering for a date, the links from the mails, feeds."""
+"""What residents see of events: an event's page, registering for a date, the links from the mails, feeds, and
+the week sheet to print."""
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kiezwerk.core import access
+from kiezwerk.core import posters as core_posters
 from kiezwerk.core.forms import add_errors
 from kiezwerk.desk.rules import district_for
 
-from .. import feeds, rules, selectors
-from ..forms import RegisterForm
+from .. import feeds, posters, rules, selectors
+from ..forms import RegisterForm, WeekSheetForm
 from ..jsonld import event_jsonld, script
 from ..models import RegistrationStatus
 from ..services import registrations
@@ -164,3 +168,20 @@ def district_feed(request, slug):
     district = district_for(request.user, slug)
     events = selectors.feed_events(district=district, since=feeds.since())
     return _ics(feeds.calendar(events, name=_("Events in %(district)s") % {"district": district.name}), f"{slug}.ics")
+
+
+@access.public
+@require_GET
+def week_sheet(request, slug):
+    """The district's week as an A4 sheet for notice boards (PDF): `?week=2025-W14` (default: this week) and up to
+    two further `languages`. A bad query answers 400 in plain text and renders nothing."""
+    district = district_for(request.user, slug)
+    form = WeekSheetForm(request.GET)
+    if not form.is_valid():
+        problems = " ".join(" ".join(errors) for errors in form.errors.values())
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    today = timezone.localdate()
+    monday = form.cleaned_data["week"] or today - timedelta(days=today.weekday())
+    year, week, _day = monday.isocalendar()
+    document = posters.week_sheet(district, monday, form.poster_languages())
+    return core_posters.pdf_response(document, core_posters.file_name("wochenplan", slug, year, f"{week:02d}"))
