@@ -1,12 +1,14 @@
 """The forms of events: each only checks its input; the services decide."""
 
-from datetime import UTC, datetime, time, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kiezwerk.core.forms import DATE_INPUT
+from kiezwerk.core.forms import DATE_INPUT, PosterLanguagesForm
 from kiezwerk.network.models import Organisation
 from kiezwerk.projects.forms import PlaceFields
 
@@ -375,3 +377,24 @@ class ReportForm(forms.Form):
             "partners": list(data["partners"]),
             "note": data["note"],
         }
+
+
+class WeekSheetForm(PosterLanguagesForm):
+    """The week sheet's query: an ISO week ("2025-W14"; empty: the current one) and further languages."""
+
+    week = forms.CharField(label=_("Calendar week"), required=False)
+
+    def clean_week(self):
+        """The Monday of the week given, or None."""
+        value = self.cleaned_data["week"]
+        if not value:
+            return None
+        found = re.fullmatch(r"(20\d\d)-W(\d\d)", value.upper())
+        if found:
+            try:
+                return date.fromisocalendar(int(found[1]), int(found[2]), 1)
+            except ValueError:
+                pass  # week 00, or 53 in a year of 52 weeks
+        raise ValidationError(
+            _("Please give a calendar week such as %(example)s."), code="week", params={"example": "2025-W14"}
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("events/<slug:slug>/", public.calendar, name="calendar"),
     path("events/<slug:slug>/calendar.ics", public.district_feed, name="feed"),
     path("events/<slug:slug>/map.json", public.event_map, name="map"),
+    path("events/<slug:slug>/week.pdf", public.week_sheet, name="week-sheet"),
     path("events/<slug:slug>/<int:pk>/", public.event_detail, name="detail"),
     path("events/<slug:slug>/<int:pk>/event.ics", public.event_ics, name="ics"),
     path("events/<slug:slug>/<int:pk>/dates/<int:occurrence_id>/register/", public.register, name="register"),

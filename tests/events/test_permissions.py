@@ -17,6 +17,7 @@ PUBLIC = {
     "calendar",
     "feed",
     "map",
+    "week-sheet",
     "detail",
     "ics",
     "register",

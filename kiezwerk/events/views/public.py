@@ -1,4 +1,5 @@
-"""What residents see of events: an event's page, registering for a date, the links from the mails, feeds."""
+"""What residents see of events: the calendar, an event's page, registering for a date, the links from the mails,
+feeds, the map layer, and the week sheet to print."""
 
 import json
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kiezwerk.core import access, pagecache
+from kiezwerk.core import posters as core_posters
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.forms import ViewportForm, add_errors
 from kiezwerk.core.lists import paginate
 from kiezwerk.desk.rules import district_for
 
-from .. import feeds, rules, selectors
-from ..forms import CalendarForm, RegisterForm
+from .. import feeds, posters, rules, selectors
+from ..forms import CalendarForm, RegisterForm, WeekSheetForm
 from ..jsonld import event_jsonld, script
 from ..models import RegistrationStatus, Topic
 from ..services import registrations
@@ -285,3 +287,27 @@ def event_map(request, slug):
     response = HttpResponse(data, content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+@access.public
+@require_GET
+def week_sheet(request, slug):
+    """The district's week as an A4 sheet for notice boards (PDF): `?week=2025-W14` (default: this week) and up to
+    two further `languages`. A bad query answers 400 in plain text and renders nothing."""
+    district = district_for(request.user, slug)
+    form = WeekSheetForm(request.GET)
+    if not form.is_valid():
+        problems = " ".join(" ".join(errors) for errors in form.errors.values())
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    today = timezone.localdate()
+    monday = form.cleaned_data["week"] or today - timedelta(days=today.weekday())
+    year, week, _day = monday.isocalendar()
+    languages = form.poster_languages()
+    # Rendering takes most of a second: the sheet is kept per data version (any public change renders it anew).
+    version = core_selectors.district_version(slug)
+    key = "week-sheet:{}:{}:{}:{}:{}".format(*version, monday, ",".join(languages), translation.get_language())
+    document = cache.get(key)
+    if document is None:
+        document = posters.week_sheet(district, monday, languages)
+        cache.set(key, document, timeout=settings.MAP_DATA_CACHE_SECONDS)
+    return core_posters.pdf_response(document, core_posters.file_name("wochenplan", slug, year, f"{week:02d}"))
