@@ -1,5 +1,7 @@
 """Writes for districts, streets and the audit trail."""
 
+from functools import partial, update_wrapper
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -125,10 +127,15 @@ def district_touch(*, district):
     District.objects.filter(pk=district.pk).update(data_version=F("data_version") + 1)
     # The cached version goes now (this connection reads the new one) and is set afresh once others can.
     cache.delete(selectors.district_version_key(District.objects.values_list("slug", flat=True).get(pk=district.pk)))
-    # Lambdas, not partials: a robust callback that fails is logged by its __qualname__, which partials lack.
-    transaction.on_commit(lambda pk=district.pk: _version_publish(pk), robust=True)
+    transaction.on_commit(_later(_version_publish, district.pk), robust=True)
     for hook in _touch_hooks:
-        transaction.on_commit(lambda pk=district.pk, hook=hook: hook(pk), robust=True)
+        transaction.on_commit(_later(hook, district.pk), robust=True)
+
+
+def _later(function, district_id):
+    """`function(district_id)`, named as the function: a robust on-commit callback that fails is logged by its
+    __qualname__, which a bare partial lacks (the logging itself raised)."""
+    return update_wrapper(partial(function, district_id), function)
 
 
 def _version_publish(district_id):
