@@ -132,6 +132,18 @@ helper = {"csrfmiddlewaretoken": csrf(form), "name": "Smoke Helferin", "email": 
 status, _url, after = fetch(signup, urlencode(helper).encode(), {"Referer": BASE + signup})
 check(status == 200 and "E-Mail" in after and "Smoke Helferin" not in after, "a shift sign-up (no name in public)")
 
+status, _url, calendar = fetch(f"/events/{DISTRICT}/")
+check(status == 200 and "Nachbarschaftscafé" in calendar, "the district's calendar")
+status, _url, month = fetch(f"/events/{DISTRICT}/?view=month")
+check(status == 200 and '<table class="month">' in month, "the calendar's month")
+cafe = re.search(r'href="(/events/[^"#]+/\d+/)#date-\d+"[^>]*>Nachbarschaftscafé', calendar).group(1)
+status, _url, event_page = fetch(cafe)
+check(status == 200 and "application/ld+json" in event_page, "an event page with its JSON-LD")
+status, _url, feed = fetch(f"/events/{DISTRICT}/calendar.ics")
+check(status == 200 and "BEGIN:VTIMEZONE" in feed and "RRULE:" in feed, "the district's iCalendar feed")
+status, _url, _sheet = fetch(f"/events/{DISTRICT}/week.pdf")
+check(status == 200 and last.get("Content-Type") == "application/pdf", "the week sheet to print")
+
 status, _url, login = fetch("/accounts/login/")
 credentials = {"csrfmiddlewaretoken": csrf(login), "login": "quartiersmanager@example.org", "password": "kiezwerk-demo"}
 status, url, _page = fetch("/accounts/login/", urlencode(credentials).encode(), {"Referer": BASE + "/accounts/login/"})
