@@ -24,6 +24,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class MailedPerson(models.Model):
+    """Somebody taking part by account, or by a name and an e-mail address confirmed by mail (a volunteer for a
+    shift, a registration for an event's date): their links carry `token`; mails are written in `language`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    # Every mail repeats the cancel link, so the token is kept, as a follower's unsubscribe token is.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self):
+        if self.user_id and not self.name:
+            return self.user.display_name or self.user.email
+        return self.name
+
+    @property
+    def address(self):
+        return self.email or (self.user.email if self.user_id else "")
+
+
 class District(TimeStampedModel):
     """A Quartier: the area one neighbourhood management looks after."""
 

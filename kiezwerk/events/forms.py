@@ -77,6 +77,25 @@ REPEAT = [
     ("monthly", _("Every month on this weekday (e.g. the first Saturday)")),
 ]
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# The event's fields the form edits as they are (the others are built from several fields or looked up).
+PLAIN = (
+    "title",
+    "description",
+    "language",
+    "room",
+    "topics",
+    "languages",
+    "audience",
+    "step_free",
+    "accessible_toilet",
+    "hearing_loop",
+    "sign_language",
+    "child_care",
+    "price",
+    "price_note",
+    "capacity",
+    "image_alt",
+)
 
 
 class EventForm(PlaceFields):
@@ -183,26 +202,7 @@ class EventForm(PlaceFields):
         else:
             starts_at = datetime.combine(day, data["start_time"], tzinfo=series.BERLIN)
             ends_at = datetime.combine(day, data["end_time"], tzinfo=series.BERLIN)
-        values = {
-            name: data[name]
-            for name in (
-                "title",
-                "description",
-                "language",
-                "room",
-                "topics",
-                "languages",
-                "audience",
-                "step_free",
-                "accessible_toilet",
-                "hearing_loop",
-                "sign_language",
-                "child_care",
-                "price",
-                "price_note",
-                "capacity",
-            )
-        }
+        values = {name: data[name] for name in PLAIN}
         values |= {
             "starts_at": starts_at,
             "ends_at": ends_at,
@@ -236,29 +236,7 @@ class EventForm(PlaceFields):
 def event_initial(event):
     """The form's values of an existing event (its rule read back into the form's choices)."""
     local_start, local_end = (value.astimezone(series.BERLIN) for value in (event.starts_at, event.ends_at))
-    initial = {
-        name: getattr(event, name)
-        for name in (
-            "title",
-            "description",
-            "language",
-            "room",
-            "topics",
-            "languages",
-            "audience",
-            "step_free",
-            "accessible_toilet",
-            "hearing_loop",
-            "sign_language",
-            "child_care",
-            "price",
-            "price_note",
-            "capacity",
-            "offer_hours",
-            "cancel_hours",
-            "all_day",
-        )
-    }
+    initial = {name: getattr(event, name) for name in (*PLAIN, "offer_hours", "cancel_hours", "all_day")}
     initial |= {
         "day": local_start.date(),
         "start_time": None if event.all_day else local_start.time(),

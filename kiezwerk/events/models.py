@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kiezwerk.core.models import TimeStampedModel
+from kiezwerk.core.models import MailedPerson, TimeStampedModel
 
 
 class Review(models.TextChoices):
@@ -259,14 +259,10 @@ class Ended(models.TextChoices):
     DATE_CANCELLED = "date_cancelled", _("date cancelled")
 
 
-class Registration(models.Model):
+class Registration(MailedPerson):
     """A person for one date: an account, or a name and e-mail address confirmed by mail."""
 
     occurrence = models.ForeignKey(Occurrence, models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    name = models.CharField(_("name"), max_length=120, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
-    language = models.CharField(_("language"), max_length=10, default="de")
     status = models.CharField(
         _("status"), max_length=12, choices=RegistrationStatus, default=RegistrationStatus.UNCONFIRMED
     )
@@ -274,8 +270,6 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)  # the waiting list's order
     offer_expires_at = models.DateTimeField(null=True, blank=True)
-    # The person's links (confirm, cancel, accept an offer) carry it; every mail repeats the cancel link.
-    token = models.CharField(max_length=43, unique=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
@@ -303,16 +297,6 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.occurrence_id}: {self.display_name}"
-
-    @property
-    def display_name(self):
-        if self.user_id and not self.name:
-            return self.user.display_name or self.user.email
-        return self.name
-
-    @property
-    def address(self):
-        return self.email or (self.user.email if self.user_id else "")
 
     @property
     def status_label(self):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kiezwerk.core.models import Entry, Follower, TimeStampedModel
+from kiezwerk.core.models import Entry, Follower, MailedPerson, TimeStampedModel
 
 
 class ProjectStatus(models.TextChoices):
@@ -234,22 +234,15 @@ class SignUpStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class SignUp(models.Model):
+class SignUp(MailedPerson):
     """A volunteer for a shift: an account, or a name and e-mail address confirmed by mail."""
 
     shift = models.ForeignKey(Shift, models.CASCADE, related_name="signups")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    name = models.CharField(_("name"), max_length=120, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(_("language"), max_length=10, default="de")
     status = models.CharField(_("status"), max_length=12, choices=SignUpStatus, default=SignUpStatus.UNCONFIRMED)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the volunteer joined the waiting list (or got the place): the waiting list's order.
     queued_at = models.DateTimeField(null=True, blank=True)
-    # The volunteer's links (confirm, cancel) carry it; every mail repeats the cancel link, so it is kept, as a
-    # follower's unsubscribe token is.
-    token = models.CharField(max_length=43, unique=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
@@ -271,16 +264,6 @@ class SignUp(models.Model):
 
     def __str__(self):
         return f"{self.shift_id}: {self.display_name}"
-
-    @property
-    def display_name(self):
-        if self.user_id and not self.name:
-            return self.user.display_name or self.user.email
-        return self.name
-
-    @property
-    def address(self):
-        return self.email or (self.user.email if self.user_id else "")
 
     @property
     def status_label(self):

@@ -159,3 +159,33 @@ def test_a_dates_page_moves_cancels_and_records(client, district, manager):
     )
     past_date.refresh_from_db()
     assert (past_date.attendance, past_date.first_timers, past_date.languages_heard) == (14, 3, ["de", "ar"])
+
+
+def test_an_image_is_re_encoded_without_metadata_and_described(client, district, manager, tmp_path, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    street_create(district, "Lindenstraße", 1, 60)
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera GmbH"  # Make: metadata that must not survive
+    Image.new("RGB", (800, 600), "orange").save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("flyer.jpg", buffer.getvalue(), content_type="image/jpeg")
+    client.force_login(manager)
+    day = timezone.localdate() + timedelta(days=3)
+    data = form_data(day, repeat="", image=upload, image_alt="Ein oranges Plakat mit dem Datum")
+    assert client.post(reverse("events:new", args=[district.slug]), data).status_code == 302
+    event = Event.objects.get()
+    assert event.image and event.image_alt == "Ein oranges Plakat mit dem Datum"
+    with Image.open(event.image.path) as stored:
+        assert stored.format == "JPEG" and not stored.getexif()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'alt="Ein oranges Plakat mit dem Datum"' in page
+    bad = SimpleUploadedFile("flyer.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(
+        reverse("events:new", args=[district.slug]), form_data(day, repeat="", title="Zweites", image=bad)
+    )
+    assert response.status_code == 400 and Event.objects.count() == 1
