@@ -159,7 +159,10 @@ def test_more_dates_than_fit_point_to_the_district_page(client, district, manage
         event_made(
             district,
             manager,
-            title=f"Veranstaltung {n:02d} " + "mit einem sehr langen Titel, der auf dem Blatt umbrechen muss " * 2,
+            # 120 characters, the most a title may have.
+            title=(f"Veranstaltung {n:02d} " + "mit einem sehr langen Titel, der auf dem Blatt umbrechen muss " * 2)[
+                :120
+            ],
             venue=venue,
             room="Großer Saal im Erdgeschoss, Eingang über den Hof neben der Bäckerei",
             # One on each day, the rest on Sunday: every day has its heading.

@@ -63,6 +63,13 @@ def test_a_rule_without_an_end_or_too_long_is_refused_and_nothing_is_stored(dist
     assert not Event.objects.exists() and not Occurrence.objects.exists()
 
 
+def test_a_title_too_long_is_refused(district, manager):
+    with pytest.raises(ValidationError) as error:
+        event_made(district, manager, title="x" * 121)
+    assert "höchstens 120 Zeichen" in " ".join(error.value.messages)
+    assert not Event.objects.exists()
+
+
 def test_end_before_start_is_refused(district, manager):
     with pytest.raises(ValidationError) as error:
         event_made(district, manager, hours=-1)

@@ -24,6 +24,7 @@ from ..models import ACCESS_FEATURES, Event, Occurrence, Review, Topic
 from ..models import RegistrationStatus as RS
 from . import registrations
 
+TITLE_MAX = 120  # Event.title's length
 # What a partner's change to an approved event sends back to review (as a proposal); everything else
 # (time, date, place, room, registration) applies at once.
 CONTENT = ("title", "description")
@@ -68,6 +69,8 @@ def _check(district, fields):
     title = fields.get("title", "").strip()
     if not title:
         errors["title"] = _("Please give the event a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("The title may have at most %(max)s characters.") % {"max": TITLE_MAX}
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The event must end after it starts.")
