@@ -1,4 +1,4 @@
-"""Run the cases BENCH_ONLY names (default: pages, inbox, projects, ranking) and write their figures."""
+"""Run the cases BENCH_ONLY names (default: pages, inbox, projects, events, ranking) and write their figures."""
 
 import json
 import os
@@ -12,15 +12,28 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import connection
 
-from bench import data, inbox, pages, projects
+from bench import data, events, inbox, pages, projects
 from bench.timing import WARMUP, N
 from kiezwerk.concerns import opendata
 from kiezwerk.concerns.models import Concern
 from kiezwerk.core.models import District
 
-CASES = ("pages", "inbox", "projects", "ranking", "signup", "load", "lighthouse")
-DEFAULT = ("pages", "inbox", "projects", "ranking")  # load needs gunicorn and wrk; signup hashes passwords for a minute
-ON_DATA = {"pages", "inbox", "projects", "load", "lighthouse"}  # the cases that need the filled bench districts
+CASES = ("pages", "inbox", "projects", "events", "ranking", "signup", "load", "lighthouse")
+DEFAULT = (
+    "pages",
+    "inbox",
+    "projects",
+    "events",
+    "ranking",
+)  # load needs gunicorn and wrk; signup hashes passwords for a minute
+ON_DATA = {
+    "pages",
+    "inbox",
+    "projects",
+    "events",
+    "load",
+    "lighthouse",
+}  # the cases that need the filled bench districts
 VAR = Path(__file__).resolve().parent / "var"
 
 
@@ -92,6 +105,15 @@ def case_projects(district):
     return {key: value for key, value in result.items() if key != "queries"} | {"data": held, "n": N, "warmup": WARMUP}
 
 
+def case_events(district):
+    held = events.filled(district)
+    result = events.measure(district)
+    events.report(result)
+    path = projects.explain(result, VAR / f"events-queries-{connection.vendor}-{data.CONCERNS}.txt")
+    print(f"the queries of one request per page (plans for the pages that missed the target): {path}")
+    return {key: value for key, value in result.items() if key != "queries"} | {"data": held, "n": N, "warmup": WARMUP}
+
+
 def case_ranking(_district):
     from bench import ranking
 
@@ -128,6 +150,7 @@ RUN = {
     "pages": case_pages,
     "inbox": case_inbox,
     "projects": case_projects,
+    "events": case_events,
     "ranking": case_ranking,
     "signup": case_signup,
     "load": case_load,

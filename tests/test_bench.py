@@ -3,19 +3,21 @@
 import pytest
 from django.db.models import Count, Q
 
-from bench import data, load, projects
+from bench import data, events, load, projects
 from bench.run import selected
 from kiezwerk.concerns.models import Concern
+from kiezwerk.events import series
+from kiezwerk.events.models import Event, Occurrence, Registration, RegistrationStatus
 from kiezwerk.projects.models import Shift, SignUpStatus
 
 from .factories import CategoryFactory, ConcernFactory, district_create
 
 
 def test_bench_only_runs_what_it_names_in_order():
-    assert selected("") == ["pages", "inbox", "projects", "ranking"]
+    assert selected("") == ["pages", "inbox", "projects", "events", "ranking"]
     assert selected("inbox") == ["inbox"]
     assert selected(" load , pages,") == ["pages", "load"]
-    known = "pages, inbox, projects, ranking, signup, load"
+    known = "pages, inbox, projects, events, ranking, signup, load, lighthouse"
     with pytest.raises(SystemExit, match=f"unknown inbx, rank; name some of {known}"):
         selected("inbx,pages,rank")
 
@@ -59,6 +61,35 @@ def test_projects_are_filled_once_with_exactly_their_sign_ups_and_refused_for_ot
     assert any(s.waiting for s in shifts) and any(s.taken < s.capacity for s in shifts)
     with pytest.raises(SystemExit, match=r"holds 200 projects with 1,500 sign-ups in bench-01.*not 10,000 with 100,"):
         projects.is_filled()
+
+
+@pytest.mark.django_db
+def test_events_are_filled_once_with_their_series_dates_and_registrations_and_refused_for_other_sizes(monkeypatch):
+    monkeypatch.setattr(data, "OTHER_CONCERNS", 5)
+    for name, value in {"OTHER_EVENTS": 10, "OTHER_SERIES": 2, "OTHER_REGISTRATIONS": 30, "ACCOUNTS": 20}.items():
+        monkeypatch.setattr(events, name, value)
+    data.fill(concerns=20)
+    assert events.is_filled(200, 40, 1500) is False
+    events.fill(events=200, repeating=40, registrations=1500)
+    assert events.counts() == {"bench-01": (200, 40, 1500), "bench-02": (10, 2, 30), "bench-03": (10, 2, 30)}
+    assert events.is_filled(200, 40, 1500) is True
+    # A series' dates are those its rule gives (moved ones keep the rule's start as original_start).
+    for event in Event.objects.exclude(rrule="").prefetch_related("occurrences")[:10]:
+        expected = [start for start, _end in series.dates(event.starts_at, event.ends_at, event.rrule)]
+        assert sorted(o.original_start for o in event.occurrences.all()) == expected
+    # Places are counted as the services count them: taken = registered + offered; a waiting list only when full.
+    dates = Occurrence.objects.filter(event__capacity__isnull=False).annotate(
+        holding=Count("registrations", filter=Q(registrations__status__in=["registered", "offered"])),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+    )
+    assert all(o.taken == o.holding <= o.event.capacity for o in dates.select_related("event"))
+    assert all(o.taken == o.event.capacity for o in dates.select_related("event") if o.waiting)
+    assert not Registration.objects.filter(occurrence__event__capacity=None).exists()
+    assert not Registration.objects.filter(occurrence__cancelled=True).exclude(status="cancelled").exists()
+    offered = Registration.objects.filter(status=RegistrationStatus.OFFERED)
+    assert all(r.offer_expires_at is not None for r in offered)
+    with pytest.raises(SystemExit, match=r"holds 200 events \(40 series\) with 1,500 registrations in bench-01"):
+        events.is_filled()
 
 
 WRK = """Running 5s test @ http://127.0.0.1:8110/

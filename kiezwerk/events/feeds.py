@@ -57,7 +57,7 @@ def _component(event, occurrence=None):
 
 
 def calendar(events, *, name=""):
-    """The calendar of `events` (with `occurrences` prefetched), as bytes."""
+    """The calendar of `events` (from `selectors.feed_events`: with their cancelled and moved dates), as bytes."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -68,14 +68,13 @@ def calendar(events, *, name=""):
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     for event in events:
         master = _component(event)
-        dates = list(event.occurrences.all())
         if event.rrule:
             master.add("rrule", icalendar.vRecur.from_ical(event.rrule))
-            cancelled = [_when(o.original_start, event.all_day) for o in dates if o.cancelled]
+            cancelled = [_when(o.original_start, event.all_day) for o in event.exceptions if o.cancelled]
             if cancelled:
                 master.add("exdate", cancelled)
         cal.add_component(master)
-        for occurrence in dates:
+        for occurrence in event.exceptions:
             if event.rrule and occurrence.is_moved and not occurrence.cancelled:
                 cal.add_component(_component(event, occurrence))
     cal.add_missing_timezones()

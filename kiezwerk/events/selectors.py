@@ -3,9 +3,9 @@
 import calendar as month_calendar
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 
 from kiezwerk.network.models import Organisation
 
@@ -44,13 +44,34 @@ def public_dates(*, district, start, end=None, **filters):
     return dates.select_related("event__organiser", "event__venue", "event__district").order_by("starts_at", "pk")
 
 
+# What a day of the month grid shows of a date: its time, title and link, and whether it is cancelled.
+MONTH_FIELDS = ("starts_at", "cancelled", "event__title", "event__all_day", "event__cancelled", "event__district")
+
+
+def month_dates(*, district, start, end, **filters):
+    """The month grid's dates: `public_dates` with only the fields a day shows, and the district set on each
+    event (its link), so a month of many hundred dates reads and builds no more than it needs."""
+    dates = list(
+        public_dates(district=district, start=start, end=end, **filters)
+        .select_related(None)
+        .select_related("event")
+        .only(*MONTH_FIELDS)
+    )
+    for occurrence in dates:
+        occurrence.event.district = district
+    return dates
+
+
 def feed_events(*, district, since, **filters):
-    """The public events of a feed: those with a date ending after `since`, with all their dates."""
-    events = public_events(district=district, **filters).filter(occurrences__ends_at__gt=since)
+    """The public events of a feed: those with a date ending after `since`, each with its cancelled and moved
+    dates (`exceptions`); a series' other dates are those its rule gives, which the feed writes instead."""
+    dates = Occurrence.objects.filter(event=OuterRef("pk"), ends_at__gt=since)
+    exceptions = Occurrence.objects.filter(Q(cancelled=True) | ~Q(starts_at=F("original_start")))
     return (
-        events.distinct()
+        public_events(district=district, **filters)
+        .filter(Exists(dates))
         .select_related("organiser", "venue", "district")
-        .prefetch_related(Prefetch("occurrences", queryset=Occurrence.objects.order_by("original_start")))
+        .prefetch_related(Prefetch("occurrences", queryset=exceptions.order_by("original_start"), to_attr="exceptions"))
         .order_by("starts_at", "pk")
     )
 
@@ -67,10 +88,22 @@ def local_midnight(day):
 
 def month_weeks(year, month, dates):
     """The weeks of a month (Monday first) as lists of (day, [dates starting that day]); days of the
-    neighbouring months are None, so a grid shows only the month."""
-    by_day = {}
+    neighbouring months are None, so a grid shows only the month. Each date is what its day shows, as a dict
+    (`url`, `time`, `title`, `cancelled`): a month may hold many hundred, and a template reads dicts fastest."""
+    by_day, links = {}, {}
     for occurrence in dates:
-        by_day.setdefault(timezone.localtime(occurrence.starts_at, BERLIN).date(), []).append(occurrence)
+        event = occurrence.event
+        if event.pk not in links:
+            links[event.pk] = event.get_absolute_url()
+        starts = timezone.localtime(occurrence.starts_at)
+        by_day.setdefault(timezone.localtime(occurrence.starts_at, BERLIN).date(), []).append(
+            {
+                "url": f"{links[event.pk]}#date-{occurrence.pk}",
+                "time": "" if event.all_day else time_format(starts, "TIME_FORMAT"),
+                "title": event.title,
+                "cancelled": occurrence.cancelled or event.cancelled,
+            }
+        )
     return [
         [(day, by_day.get(day, [])) if day.month == month else (None, []) for day in week]
         for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)

@@ -85,6 +85,17 @@ def test_a_change_raises_the_sequence_and_keeps_the_uid(client, district, manage
     assert "Saal im Erdgeschoss" in str(after["location"])
 
 
+def test_the_district_feed_is_built_once_per_data_version(client, district, manager, event, django_assert_num_queries):
+    url = reverse("events:feed", args=[district.slug])
+    first = client.get(url).content
+    with django_assert_num_queries(2):  # the district and the organisers of the form; no event is read again
+        assert client.get(url).content == first
+    services.event_change(event=event, actor=manager, title="Kiezcafé")  # a public change: a new data version
+    assert "SUMMARY:Kiezcafé" in client.get(url).content.decode()
+    # Each language and selection is a feed of its own.
+    assert "Kiezcafé" not in client.get(url, {"topic": "sport"}).content.decode()
+
+
 def test_no_personal_data_in_the_feed_or_the_event_file(client, district, manager, event):
     registrations.register(occurrence=event.occurrences.get(), name="Zeynep Kaya", email="zeynep@example.org")
     _calendar, text = feed(client, district)

@@ -117,7 +117,8 @@ def test_query_counts_stay_flat(client, district, manager, django_assert_max_num
     for n in range(15):
         event_made(district, manager, title=f"Veranstaltung {n}")
     event = event_made(district, manager, title="Letzte")
-    for url in (event.get_absolute_url(), reverse("events:feed", args=[district.slug])):
+    calendar = reverse("events:calendar", args=[district.slug])
+    for url in (event.get_absolute_url(), reverse("events:feed", args=[district.slug]), f"{calendar}?view=month"):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
 

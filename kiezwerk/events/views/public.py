@@ -59,7 +59,7 @@ def calendar(request, slug):
             year, month = map(int, (data.get("month") or f"{today:%Y-%m}").split("-"))
             first = date(year, month, 1)
             following = (first + timedelta(days=32)).replace(day=1)
-            dates = selectors.public_dates(
+            dates = selectors.month_dates(
                 district=district,
                 start=selectors.local_midnight(first),
                 end=selectors.local_midnight(following),
@@ -256,14 +256,20 @@ def district_feed(request, slug):
     if not form.is_valid():
         return HttpResponse(_("This calendar does not exist."), status=400, content_type="text/plain; charset=utf-8")
     topic, organiser = form.cleaned_data["topic"], form.cleaned_data["organiser"]
-    events = selectors.feed_events(district=district, since=feeds.since(), organiser=organiser, topic=topic)
-    parts = [_("Events in %(district)s") % {"district": district.name}]
-    if organiser:
-        parts.append(str(dict(form.fields["organiser"].choices)[organiser]))
-    if topic:
-        parts.append(str(Topic(topic).label))
-    name = " – ".join(parts)
-    return _ics(feeds.calendar(events, name=name), f"{slug}.ics")
+    # Building a district's feed takes seconds: it is kept per data version (any public change builds it anew).
+    day, language = timezone.localdate(), translation.get_language()
+    key = f"events-feed:{district.pk}:{district.data_version}:{day}:{language}:{organiser}:{topic}"
+    content = cache.get(key)
+    if content is None:
+        events = selectors.feed_events(district=district, since=feeds.since(), organiser=organiser, topic=topic)
+        parts = [_("Events in %(district)s") % {"district": district.name}]
+        if organiser:
+            parts.append(str(dict(form.fields["organiser"].choices)[organiser]))
+        if topic:
+            parts.append(str(Topic(topic).label))
+        content = feeds.calendar(events, name=" – ".join(parts))
+        cache.set(key, content, timeout=settings.MAP_DATA_CACHE_SECONDS)
+    return _ics(content, f"{slug}.ics")
 
 
 @access.public
