@@ -27,8 +27,9 @@ def _when(value, all_day):
     return local.date() if all_day else local
 
 
-def _component(event, occurrence=None):
-    """The VEVENT of an event (its first date and rule), or of one moved date (`occurrence`)."""
+def _component(event, occurrence=None, *, override=False):
+    """The VEVENT of an event: its first date (and rule), or `occurrence`'s time; with `override` that of one
+    moved date of a series (RECURRENCE-ID)."""
     component = icalendar.Event()
     component.add("uid", uid(event))
     component.add("dtstamp", event.updated_at)
@@ -36,7 +37,7 @@ def _component(event, occurrence=None):
     start, end = (occurrence.starts_at, occurrence.ends_at) if occurrence else (event.starts_at, event.ends_at)
     component.add("dtstart", _when(start, event.all_day))
     component.add("dtend", _when(end, event.all_day))
-    if occurrence is not None:
+    if override:
         component.add("recurrence-id", _when(occurrence.original_start, event.all_day))
     component.add("summary", event.title)
     if event.description:
@@ -52,7 +53,8 @@ def _component(event, occurrence=None):
     component.add("url", url)
     if event.organiser is not None:
         component.add("organizer", url, parameters={"CN": event.organiser.public_name})
-    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    cancelled = event.cancelled or (occurrence is not None and occurrence.cancelled)
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return component
 
 
@@ -67,7 +69,9 @@ def calendar(events, *, name=""):
         cal.add("name", name)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     for event in events:
-        master = _component(event)
+        # A single event's one date, moved or cancelled on its own page, is the event as calendars see it.
+        single = None if event.rrule else next(iter(event.exceptions), None)
+        master = _component(event, single)
         if event.rrule:
             master.add("rrule", icalendar.vRecur.from_ical(event.rrule))
             cancelled = [_when(o.original_start, event.all_day) for o in event.exceptions if o.cancelled]
@@ -76,7 +80,7 @@ def calendar(events, *, name=""):
         cal.add_component(master)
         for occurrence in event.exceptions:
             if event.rrule and occurrence.is_moved and not occurrence.cancelled:
-                cal.add_component(_component(event, occurrence))
+                cal.add_component(_component(event, occurrence, override=True))
     cal.add_missing_timezones()
     return cal.to_ical()
 

@@ -119,3 +119,16 @@ def test_an_organisers_and_a_topics_feed(client, district, manager, organisation
     assert client.get(url, {"topic": "nonsense"}).status_code == 400
     page = client.get(ours.get_absolute_url()).content.decode()
     assert f'href="webcal://testserver{url}?organiser=team"' in page
+
+
+def test_a_single_events_moved_or_cancelled_date_reaches_the_feed(client, district, manager):
+    event = event_made(district, manager, title="Lesung", starts_at=at(2030, 5, 7, 19))
+    services.occurrence_move(
+        occurrence=event.occurrences.get(), actor=manager, starts_at=at(2030, 5, 8, 18), ends_at=at(2030, 5, 8, 20)
+    )
+    calendar, _text = feed(client, district)
+    [component] = calendar.walk("VEVENT")
+    assert component.decoded("dtstart") == at(2030, 5, 8, 18) and "RECURRENCE-ID" not in component
+    services.occurrence_cancel(occurrence=event.occurrences.get(), actor=manager, reason="Krank")
+    calendar, _text = feed(client, district)
+    assert str(calendar.walk("VEVENT")[0]["status"]) == "CANCELLED"
