@@ -99,3 +99,8 @@ def test_a_partner_sees_and_changes_only_their_organisations_events(client, dist
     assert client.get(reverse("events:partner-new", args=[district.slug])).status_code == 200
     # A partner never sees the desk.
     assert client.get(reverse("events:team-detail", args=[theirs.pk])).status_code in (403, 404)
+
+
+def test_the_partners_page_links_their_events(client, partner):
+    client.force_login(partner)
+    assert f'href="{reverse("events:partner")}"' in client.get(reverse("network:partner-home")).content.decode()

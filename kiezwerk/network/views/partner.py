@@ -79,6 +79,15 @@ def partner_link(request, token):
     return response
 
 
+# The partner's other screens, from apps above the network (events: "Ihre Veranstaltungen"): (label, url name),
+# registered at start-up; the partner's page links them.
+PARTNER_SCREENS = []
+
+
+def partner_screen(label, url_name):
+    PARTNER_SCREENS.append((label, url_name))
+
+
 @access.requires(rules.is_partner)
 @require_GET
 def partner_home(request):
@@ -98,6 +107,7 @@ def partner_home(request):
         "open_count": sum(counts.get(s, 0) for s in OPEN_REFERRAL_STATUSES),
         "organisations": selectors.partner_organisations(user=request.user),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in ReferralStatus.choices],
+        "screens": [(label, reverse(url_name)) for label, url_name in PARTNER_SCREENS],
     }
     return render(request, "network/partner_home.html", context)
 
