@@ -35,6 +35,8 @@ class MailedPerson(models.Model):
     # Every mail repeats the cancel link, so the token is kept, as a follower's unsubscribe token is.
     token = models.CharField(max_length=43, unique=True, editable=False)
 
+    CONFIRM_DAYS = 7  # an unused confirmation link expires; the data of who never confirmed go then
+
     class Meta:
         abstract = True
 

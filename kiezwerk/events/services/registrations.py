@@ -26,7 +26,6 @@ from ..models import RegistrationStatus as S
 
 ACTIVE = [S.UNCONFIRMED, S.REGISTERED, S.WAITING, S.OFFERED]
 HOLDS_PLACE = [S.REGISTERED, S.OFFERED]
-UNCONFIRMED_DAYS = 7  # an unused confirmation link expires
 
 
 def link(registration, action):
@@ -173,7 +172,7 @@ def confirm(*, registration):
     if registration.status != S.UNCONFIRMED:
         return registration, False
     now = timezone.now()
-    if registration.created_at < now - timedelta(days=UNCONFIRMED_DAYS):
+    if registration.created_at < now - timedelta(days=Registration.CONFIRM_DAYS):
         raise ValidationError(_("This confirmation link has expired. Please register again."), code="expired")
     open_check(occurrence, now)
     _place(registration, occurrence, now)
@@ -334,6 +333,6 @@ def retention_apply(*, months=None, now=None):
     months = settings.EVENT_RETENTION_MONTHS if months is None else months
     past = Registration.objects.filter(occurrence__ends_at__lt=now - timedelta(days=round(months * 30.44)))
     unconfirmed = Registration.objects.filter(
-        status=S.UNCONFIRMED, created_at__lt=now - timedelta(days=UNCONFIRMED_DAYS)
+        status=S.UNCONFIRMED, created_at__lt=now - timedelta(days=Registration.CONFIRM_DAYS)
     )
     return {"anonymised": anonymise(past), "deleted": unconfirmed.delete()[0]}

@@ -24,7 +24,6 @@ from kiezwerk.core.services import audit_record, district_touch
 from ..models import ENDED_STATUSES, EntryKind, Shift, SignUp, SignUpStatus
 
 ACTIVE = [SignUpStatus.UNCONFIRMED, SignUpStatus.REGISTERED, SignUpStatus.WAITING]
-UNCONFIRMED_DAYS = 7  # an unused confirmation link expires
 
 
 def link(signup, action):
@@ -223,7 +222,7 @@ def signup_confirm(*, signup):
     if signup.status != SignUpStatus.UNCONFIRMED:
         return signup, False
     now = timezone.now()
-    if signup.created_at < now - timedelta(days=UNCONFIRMED_DAYS):
+    if signup.created_at < now - timedelta(days=SignUp.CONFIRM_DAYS):
         raise ValidationError(_("This confirmation link has expired. Please sign up again."), code="expired")
     if shift.starts_at <= now:
         raise ValidationError(_("This shift has already begun."), code="begun")
@@ -364,6 +363,6 @@ def retention_apply(*, months=None, now=None):
     ended = SignUp.objects.filter(shift__project__status__in=ENDED_STATUSES, shift__project__ended_at__lt=cutoff)
     # A sign-up never confirmed holds no place: its data go once the link has expired.
     unconfirmed = SignUp.objects.filter(
-        status=SignUpStatus.UNCONFIRMED, created_at__lt=(now or timezone.now()) - timedelta(days=UNCONFIRMED_DAYS)
+        status=SignUpStatus.UNCONFIRMED, created_at__lt=(now or timezone.now()) - timedelta(days=SignUp.CONFIRM_DAYS)
     )
     return {"anonymised": signups_anonymise(ended), "deleted": unconfirmed.delete()[0]}
