@@ -362,9 +362,8 @@ def is_filled(concerns=CONCERNS):
 
 
 @contextmanager
-def _timestamps_as_given():
-    """Let bulk_create keep our created_at/updated_at instead of auto_now(_add)."""
-    fields = [Concern._meta.get_field("created_at"), Concern._meta.get_field("updated_at")]
+def timestamps_as_given(*fields):
+    """Let bulk_create keep the given created_at/updated_at instead of auto_now(_add)."""
     saved = [(field.auto_now, field.auto_now_add) for field in fields]
     for field in fields:
         field.auto_now = field.auto_now_add = False
@@ -492,7 +491,8 @@ def fill(concerns=CONCERNS, seed=1):
     rng = random.Random(seed)
     now = timezone.now()
     sizes = district_sizes(concerns)
-    with transaction.atomic(), _timestamps_as_given():
+    stamps = [Concern._meta.get_field("created_at"), Concern._meta.get_field("updated_at")]
+    with transaction.atomic(), timestamps_as_given(*stamps):
         districts, leaves, teams = [], {}, {}
         for i, slug in enumerate(sizes):
             lat, lon = 48.30, 10.80 + i * 0.03
@@ -517,3 +517,19 @@ def fill(concerns=CONCERNS, seed=1):
     if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
+
+
+def districts_fill(sizes, stamps, district_fill, seed):
+    """Fill the bench districts named in `sizes` ({slug: counts}) in one transaction: `district_fill(rng,
+    district, *counts, now)` each, `stamps` (timestamp fields) kept as given; then a new data version for
+    each, and fresh planner statistics on PostgreSQL (a domain case's data beside the concerns)."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    districts = District.objects.filter(slug__in=sizes).order_by("slug")
+    with transaction.atomic(), timestamps_as_given(*stamps):
+        for district in districts:
+            district_fill(rng, district, *sizes[district.slug], now)
+        District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

@@ -12,25 +12,23 @@ ratio to the bare p95, and the target p95 ≤ TARGET_MS.
 
 import base64
 import hashlib
-import random
 import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from bench import data
-from bench.projects import _timestamps_as_given, _weighted, clients
+from bench.projects import _weighted, clients
 from bench.timing import WARMUP, N, get, summary, url_series
 from bench.urls import BARE
 from kiezwerk.accounts.models import Role, User
-from kiezwerk.core.models import District
 from kiezwerk.events import series
 from kiezwerk.events.models import Audience, Ended, Event, Occurrence, Registration, RegistrationStatus, Review, Topic
 from kiezwerk.network.models import Organisation, OrganisationKind
@@ -418,22 +416,12 @@ def _district_fill(rng, district, events, repeating, registrations, now):
 
 def fill(events=EVENTS, repeating=SERIES, registrations=REGISTRATIONS, seed=9):
     """Events, their dates and registrations in the bench districts (which data.fill made), in one transaction."""
-    rng = random.Random(seed)
-    now = timezone.now()
-    sizes = district_sizes(events, repeating, registrations)
-    districts = District.objects.filter(slug__in=sizes).order_by("slug")
     stamps = [
         Event._meta.get_field("created_at"),
         Event._meta.get_field("updated_at"),
         Registration._meta.get_field("created_at"),
     ]
-    with transaction.atomic(), _timestamps_as_given(*stamps):
-        for district in districts:
-            _district_fill(rng, district, *sizes[district.slug], now)
-        District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    data.districts_fill(district_sizes(events, repeating, registrations), stamps, _district_fill, seed)
 
 
 def filled(district):

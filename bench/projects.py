@@ -12,15 +12,13 @@ p95 ≤ TARGET_MS.
 
 import base64
 import hashlib
-import random
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,7 +30,7 @@ from bench.timing import WARMUP, N, get, summary, url_series
 from bench.urls import BARE
 from kiezwerk.accounts.models import Role, User
 from kiezwerk.concerns.models import Category, Concern
-from kiezwerk.core.models import District, Entry
+from kiezwerk.core.models import Entry
 from kiezwerk.network.models import Organisation, OrganisationKind
 from kiezwerk.network.models import Visibility as OrganisationVisibility
 from kiezwerk.projects.models import (
@@ -181,19 +179,6 @@ def is_filled(projects=PROJECTS, signups=SIGNUPS):
             "(or, on SQLite, another BENCH_CONCERNS) or drop this one."
         )
     return False
-
-
-@contextmanager
-def _timestamps_as_given(*fields):
-    """Let bulk_create keep the given created_at/updated_at instead of auto_now(_add)."""
-    saved = [(field.auto_now, field.auto_now_add) for field in fields]
-    for field in fields:
-        field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def _weighted(rng, weights):
@@ -512,22 +497,12 @@ def _grouped(tasks):
 
 def fill(projects=PROJECTS, signups=SIGNUPS, seed=3):
     """Projects, shifts and sign-ups in the bench districts (which data.fill made), in one transaction."""
-    rng = random.Random(seed)
-    now = timezone.now()
-    sizes = district_sizes(projects, signups)
-    districts = District.objects.filter(slug__in=sizes).order_by("slug")
     stamps = [
         Project._meta.get_field("created_at"),
         Project._meta.get_field("updated_at"),
         SignUp._meta.get_field("created_at"),
     ]
-    with transaction.atomic(), _timestamps_as_given(*stamps):
-        for district in districts:
-            _district_fill(rng, district, *sizes[district.slug], now)
-        District.objects.filter(pk__in=[d.pk for d in districts]).update(data_version=F("data_version") + 1)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    data.districts_fill(district_sizes(projects, signups), stamps, _district_fill, seed)
 
 
 def filled(district):

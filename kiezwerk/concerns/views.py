@@ -260,7 +260,7 @@ def district_map(request, slug):
         }
         return render(request, "concerns/district_map.html", context)
 
-    return _shared_district_page(request, slug, page)
+    return pagecache.serve_district(request, slug, "district", page)
 
 
 @access.public
@@ -291,15 +291,7 @@ def concern_list(request, slug):
         context = {"district": district, "filter_form": filter_form, "page": rows, "query": query}
         return render(request, "concerns/concern_list.html", context)
 
-    return _shared_district_page(request, slug, page)
-
-
-def _shared_district_page(request, slug, page):
-    """A district's public page, shared among visitors without a session until its data changes."""
-    version = core_selectors.district_version(slug)
-    if version is None:
-        raise Http404
-    return pagecache.serve(request, "district:{}:{}".format(*version), page)
+    return pagecache.serve_district(request, slug, "district", page)
 
 
 @access.public

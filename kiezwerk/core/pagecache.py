@@ -14,9 +14,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from . import selectors
 
 PLACEHOLDER = "kiezwerk-csrf-placeholder"
 TIMEOUT = 600  # seconds: also bounds how long a page may show yesterday's relative figures
@@ -52,3 +54,22 @@ def serve(request, version, render):
         cache.set(key, cached, timeout=TIMEOUT)
     content, content_type = cached
     return HttpResponse(content.replace(PLACEHOLDER.encode(), get_token(request).encode()), content_type=content_type)
+
+
+def serve_district(request, slug, name, render):
+    """`serve` for a public page of the district `slug` (Http404 when there is none): shared until the district's
+    public data change (every public change touches the district). `name` tells the page's kind apart."""
+    version = selectors.district_version(slug)
+    if version is None:
+        raise Http404
+    return serve(request, "{}:{}:{}".format(name, *version), render)
+
+
+def kept(key, build, timeout=None):
+    """The bytes `build()` makes, kept under `key` (a key naming the district's data version: any public change
+    builds them anew) for `timeout` seconds (default: settings.MAP_DATA_CACHE_SECONDS)."""
+    data = cache.get(key)
+    if data is None:
+        data = build()
+        cache.set(key, data, timeout=settings.MAP_DATA_CACHE_SECONDS if timeout is None else timeout)
+    return data

@@ -3,15 +3,14 @@
 import json
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from kiezwerk.concerns.selectors import map_context
+from kiezwerk.core import pagecache
 from kiezwerk.core import selectors as core_selectors
 from kiezwerk.network.models import Referral
 
@@ -258,8 +257,8 @@ def map_geojson(*, slug):
     if version is None:
         return None
     key = "project-map:{}:{}:{}".format(*version, get_language())
-    data = cache.get(key)
-    if data is None:
+
+    def build():
         features = [
             {
                 "type": "Feature",
@@ -276,6 +275,6 @@ def map_geojson(*, slug):
             for point in map_points(district=version[0])
         ]
         collection = {"type": "FeatureCollection", "features": features}
-        data = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.set(key, data, timeout=settings.MAP_DATA_CACHE_SECONDS)
-    return data
+        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+    return pagecache.kept(key, build)

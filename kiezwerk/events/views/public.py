@@ -5,9 +5,7 @@ import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,15 +27,6 @@ from ..forms import CalendarForm, RegisterForm, WeekSheetForm
 from ..jsonld import event_jsonld, script
 from ..models import RegistrationStatus, Topic
 from ..services import registrations
-
-
-def _shared(request, slug, name, page):
-    """A public page shared among visitors without a session until the district's public data change
-    (core.pagecache): every change to a public event touches the district."""
-    version = core_selectors.district_version(slug)
-    if version is None:
-        raise Http404
-    return pagecache.serve(request, "{}:{}:{}:{}".format(name, timezone.localdate(), *version), page)
 
 
 @access.public
@@ -89,7 +78,8 @@ def calendar(request, slug):
             context |= {"view": "list", "page": rows, "query": query, "month_query": _query(request, drop=("page",))}
         return render(request, "events/calendar.html", context, status=200 if valid else 400)
 
-    return _shared(request, slug, "events", page)
+    # The list starts today: the day is part of its version.
+    return pagecache.serve_district(request, slug, f"events:{timezone.localdate()}", page)
 
 
 def _query(request, drop=()):
@@ -259,17 +249,17 @@ def district_feed(request, slug):
     # Building a district's feed takes seconds: it is kept per data version (any public change builds it anew).
     day, language = timezone.localdate(), translation.get_language()
     key = f"events-feed:{district.pk}:{district.data_version}:{day}:{language}:{organiser}:{topic}"
-    content = cache.get(key)
-    if content is None:
+
+    def build():
         events = selectors.feed_events(district=district, since=feeds.since(), organiser=organiser, topic=topic)
         parts = [_("Events in %(district)s") % {"district": district.name}]
         if organiser:
             parts.append(str(dict(form.fields["organiser"].choices)[organiser]))
         if topic:
             parts.append(str(Topic(topic).label))
-        content = feeds.calendar(events, name=" – ".join(parts))
-        cache.set(key, content, timeout=settings.MAP_DATA_CACHE_SECONDS)
-    return _ics(content, f"{slug}.ics")
+        return feeds.calendar(events, name=" – ".join(parts))
+
+    return _ics(pagecache.kept(key, build), f"{slug}.ics")
 
 
 @access.public
@@ -285,12 +275,12 @@ def event_map(request, slug):
     key = "event-map:{}:{}:{}:{}:{}".format(
         *version, timezone.localdate(), translation.get_language(), form.data.get("bbox", "")
     )
-    data = cache.get(key)
-    if data is None:
+
+    def build():
         features = selectors.map_features(district=version[0], bbox=form.cleaned_data["bbox"])
-        data = json.dumps(features, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.set(key, data, timeout=settings.MAP_DATA_CACHE_SECONDS)
-    response = HttpResponse(data, content_type="application/geo+json")
+        return json.dumps(features, ensure_ascii=False, separators=(",", ":")).encode()
+
+    response = HttpResponse(pagecache.kept(key, build), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -312,8 +302,5 @@ def week_sheet(request, slug):
     # Rendering takes most of a second: the sheet is kept per data version (any public change renders it anew).
     version = core_selectors.district_version(slug)
     key = "week-sheet:{}:{}:{}:{}:{}".format(*version, monday, ",".join(languages), translation.get_language())
-    document = cache.get(key)
-    if document is None:
-        document = posters.week_sheet(district, monday, languages)
-        cache.set(key, document, timeout=settings.MAP_DATA_CACHE_SECONDS)
+    document = pagecache.kept(key, lambda: posters.week_sheet(district, monday, languages))
     return core_posters.pdf_response(document, core_posters.file_name("wochenplan", slug, year, f"{week:02d}"))

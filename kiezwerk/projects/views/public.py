@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kiezwerk.concerns.forms import SubscribeForm
 from kiezwerk.core import access, activity, pagecache
-from kiezwerk.core import selectors as core_selectors
 from kiezwerk.core.forms import add_errors
 from kiezwerk.core.intake import limits
 from kiezwerk.core.lists import paginate
@@ -22,15 +21,6 @@ from .. import rules, selectors
 from ..forms import PublicFilterForm, SignUpForm
 from ..models import SignUpStatus
 from ..services import volunteers
-
-
-def _shared(request, slug, name, page):
-    """A public page shared among visitors without a session until the district's public data change
-    (core.pagecache): every change a project's public pages show touches the district."""
-    version = core_selectors.district_version(slug)
-    if version is None:
-        raise Http404
-    return pagecache.serve(request, "{}:{}:{}".format(name, *version), page)
 
 
 @access.public
@@ -54,7 +44,7 @@ def project_list(request, slug):
             status=200 if not form.is_bound or form.is_valid() else 400,
         )
 
-    return _shared(request, slug, "projects", page)
+    return pagecache.serve_district(request, slug, "projects", page)
 
 
 @access.public
@@ -89,7 +79,7 @@ def _detail(request, project, *, follow_form=None, status=200):
 @access.public
 @require_GET
 def project_detail(request, slug, pk):
-    return _shared(
+    return pagecache.serve_district(
         request, slug, f"project:{pk}", lambda: _detail(request, rules.project_for_viewer(request.user, slug, pk))
     )
 
